@@ -1,0 +1,37 @@
+# nettrain: two commands for everyone, a few more for course authors.
+#   make lab    set up .venv (first time only) and open JupyterLab on lessons/
+#   make test   set up .venv (first time only) and run the whole test suite
+# Both reinstall only when requirements.txt or pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: lab test lessons venv clean
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=lessons
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "nettrain needs Python 3.10 or newer; $(PYTHON) is Python " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# For course authors: regenerate every student notebook in lessons/ from solutions/.
+lessons: $(STAMP)
+	for dir in solutions/*/; do \
+	  $(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache nettrain_lib.egg-info

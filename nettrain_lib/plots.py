@@ -1,0 +1,178 @@
+"""Plotting helpers for the lessons.
+
+Each helper takes `ax=None` (a new figure when None), labels its axes, returns the Axes and never
+calls plt.show(). Colours come from the Okabe-Ito palette, which stays distinct for colour-blind readers.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import _validate
+from .linear import loss_grid
+
+# Okabe & Ito (2008): blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+
+# Losses above this are drawn as "overflowed": matplotlib cannot place ticks on a log axis that
+# reaches the end of the float range, and a diverging run reaches it within a few hundred steps.
+LARGEST_DRAWN_LOSS = 1e100
+
+
+def _style(index):
+    """Colour and line style of the index-th curve: 8 colours, then the same colours dashed, ..."""
+    return PALETTE[index % len(PALETTE)], ("-", "--", ":", "-.")[(index // len(PALETTE)) % 4]
+
+
+def _axes(ax, figsize=(6.4, 4.4)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
+                     ylabel="training loss J (MSE)", title=None):
+    """Draw one loss curve per entry of `curves`, a dict {label: sequence of losses}.
+
+    The y axis is logarithmic by default, so a converging run (loss shrinking by factors) and a
+    diverging one (loss growing by factors) are both readable on one plot. Losses that are
+    infinite, NaN or above LARGEST_DRAWN_LOSS, reached by a diverging run, are left out of the
+    line and noted in the legend.
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError(f"curves must be a non-empty dict {{label: losses}}; received {_validate.describe(curves)}")
+    checked = {label: _validate.float_array(losses, f"curves[{label!r}]", ndim=1, finite=False)
+               for label, losses in curves.items()}
+    ax = _axes(ax)
+    for index, (label, losses) in enumerate(checked.items()):
+        color, linestyle = _style(index)
+        drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
+        if not drawn.all():
+            first_bad = int(np.argmin(drawn))
+            label = f"{label} (overflows at step {first_bad})"
+            drawn[first_bad:] = False
+        steps = np.arange(len(losses))
+        ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if log_scale else ""))
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution=200, title=None):
+    """Contour plot of the loss J(w, b) of a one-feature linear regression.
+
+    `w_range` and `b_range` are (low, high) pairs. Levels are spaced logarithmically above the
+    minimum on the grid, so the rings near the bottom of the bowl are visible as well as the walls.
+    """
+    w_values = np.linspace(*_validate.range_pair(w_range, "w_range"), _at_least(resolution, 2, "resolution"))
+    b_values = np.linspace(*_validate.range_pair(b_range, "b_range"), resolution)
+    levels = _at_least(levels, 2, "levels")
+    J = loss_grid(X, y, w_values, b_values)        # (len(b_values), len(w_values))
+    ax = _axes(ax, figsize=(6.4, 5.2))
+    low, high = J.min(), J.max()
+    spaced = low + np.geomspace(1e-3, 1.0, levels) * (high - low)
+    contours = ax.contour(w_values, b_values, J, levels=spaced, cmap="viridis", linewidths=1)
+    ax.clabel(contours, contours.levels[::4], fontsize=8, fmt="%.3g")
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("bias b")
+    # The contours fix the view: a diverging path drawn afterwards leaves the plot instead of
+    # shrinking the bowl to a dot.
+    ax.set_xlim(w_values[0], w_values[-1])
+    ax.set_ylim(b_values[0], b_values[-1])
+    ax.autoscale(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markevery=1):
+    """Draw the path of (w, b) during training: `path` is (steps + 1, 2), one row per update.
+
+    A circle marks the start and a star the end, so the direction of travel is clear.
+    """
+    path = _validate.float_array(path, "path", ndim=2, finite=False)
+    if path.shape[1] != 2:
+        raise ValueError(f"path must have two columns (w, b); received shape {path.shape}")
+    ax = _axes(ax)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.5, marker=".",
+            markersize=5, markevery=markevery, label=label)
+    ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black")
+    ax.plot(*path[-1], "*", color=color, markersize=14, markeredgecolor="black")
+    if label:
+        ax.legend()
+    return ax
+
+
+def plot_regression_fit(X, y, fits, ax=None, *, xlabel="feature x", ylabel="target y"):
+    """Scatter one-feature data and draw the line y = w x + b for each entry of `fits`,
+    a dict {label: (w, b)} where w is a float or a length-1 array."""
+    X = _validate.float_array(X, "X", ndim=2)
+    y = _validate.float_array(y, "y", ndim=1)
+    if X.shape[1] != 1:
+        raise ValueError(f"X must have exactly one feature to draw a line; received {X.shape[1]} columns")
+    if not isinstance(fits, dict):
+        raise TypeError(f"fits must be a dict {{label: (w, b)}}; received {_validate.describe(fits)}")
+    lines = {}
+    for label, fit in fits.items():
+        if not isinstance(fit, (tuple, list)) or len(fit) != 2 or np.shape(fit[0]) not in ((), (1,)):
+            raise ValueError(f"fits[{label!r}] must be a pair (w, b) with one weight; received {fit!r}")
+        w = _validate.float_array(fit[0], f"the w of fits[{label!r}]")
+        lines[label] = (float(w.reshape(-1)[0]), _validate.real_scalar(fit[1], f"the b of fits[{label!r}]"))
+    ax = _axes(ax)
+    ax.scatter(X[:, 0], y, s=14, color="0.55", label="data")
+    x_line = np.linspace(X.min(), X.max(), 2)
+    for index, (label, (w, b)) in enumerate(lines.items()):
+        color, linestyle = _style(index)
+        ax.plot(x_line, w * x_line + b, color=color, linestyle=linestyle, linewidth=2, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def _at_least(value, minimum, name):
+    number = _validate.positive_int(value, name)
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; received {value!r}")
+    return number
+
+
+def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
+    """Log-log plot of the error of finite-difference derivatives against the step size eps.
+
+    `errors` is a dict {label: errors}, one error per entry of `eps_values`. Zero errors (an
+    exact result) cannot be drawn on a log scale and are left out.
+    """
+    eps_values = _validate.float_array(eps_values, "eps_values", ndim=1)
+    if np.any(eps_values <= 0):
+        raise ValueError("eps_values must all be positive to be drawn on a log scale")
+    if not isinstance(errors, dict) or not errors:
+        raise TypeError(f"errors must be a non-empty dict {{label: errors}}; received {_validate.describe(errors)}")
+    checked = {}
+    for label, values in errors.items():
+        values = _validate.float_array(values, f"errors[{label!r}]", ndim=1)
+        if values.shape != eps_values.shape:
+            raise ValueError(
+                f"errors[{label!r}] must have one value per eps: {len(eps_values)} eps values, "
+                f"{len(values)} errors"
+            )
+        checked[label] = values
+    ax = _axes(ax)
+    for index, (label, values) in enumerate(checked.items()):
+        color, linestyle = _style(index)
+        drawn = values > 0
+        ax.loglog(eps_values[drawn], values[drawn], marker="o", color=color, linestyle=linestyle,
+                  linewidth=2, label=label)
+    ax.set_xlabel("step size eps (log scale)")
+    ax.set_ylabel("|numerical - exact derivative| (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return ax

@@ -12,8 +12,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: lab test lessons venv clean
 
+# Jupyter refuses to run as root unless told; containers often run as root.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=lessons
+	$(BIN)/jupyter lab --ServerApp.root_dir=lessons $(LAB_FLAGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

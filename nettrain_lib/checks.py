@@ -12,6 +12,7 @@ values that typical mistakes produce and what each mistake is:
 Every failure is an AssertionError whose message names the function, what it returned, what was
 expected and, when the value matches a known mistake, the mistake.
 """
+import contextlib
 import numbers
 
 import numpy as np
@@ -36,12 +37,22 @@ def call(function, *args, **kwargs):
 def call_keeping_inputs(function, *args, hint=None, **kwargs):
     """Call `function` and fail if it changed any numpy array it was given (positional or keyword).
 
+    A result that is an iterator (a generator yielding batches, say) is consumed into a list first,
+    since its code only runs, and may only then change the inputs, while it is iterated.
     `hint` replaces the default advice in the failure message.
     """
     name = getattr(function, "__name__", repr(function))
     named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
     before = [(label, value, value.copy()) for label, value in named if isinstance(value, np.ndarray)]
     result = call(function, *args, **kwargs)
+    if hasattr(result, "__next__"):
+        try:
+            result = list(result)
+        except NotImplementedError:
+            raise AssertionError(
+                f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
+                "and run that cell again before this test"
+            ) from None
     for label, value, original in before:
         numeric = np.issubdtype(original.dtype, np.number)
         if not np.array_equal(value, original, equal_nan=numeric):
@@ -56,16 +67,22 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
 def check_scalar(value, name):
     """Fail unless `value` is one real number (a Python or numpy float/int, or a 0-d array)."""
     if isinstance(value, (bool, np.bool_)) or value is None:
-        raise AssertionError(f"{name} should return one number; it returned {describe(value)}")
+        raise AssertionError(f"{name} should be one number; it is {describe(value)}")
     if isinstance(value, np.ndarray):
+        if value.size == 1 and value.ndim > 0:
+            raise AssertionError(
+                f"{name} should be one number, but it is {describe(value)} holding one value. "
+                "Return a plain number: float(value), or index it (value[0]); check for an extra "
+                "axis, e.g. a column vector or an (N, 1) array, earlier in the computation"
+            )
         if value.ndim != 0:
             raise AssertionError(
-                f"{name} should return one number, but it returned {describe(value)}. "
+                f"{name} should be one number, but it is {describe(value)}. "
                 "Did you forget to average (np.mean) or sum over the examples?"
             )
         value = value[()]
     if not isinstance(value, (numbers.Real, np.number)) or isinstance(value, np.complexfloating):
-        raise AssertionError(f"{name} should return one real number; it returned {describe(value)}")
+        raise AssertionError(f"{name} should be one real number; it is {describe(value)}")
     return float(value)
 
 
@@ -84,6 +101,23 @@ def check_array(value, name, shape):
     if not np.issubdtype(value.dtype, np.number):
         raise AssertionError(f"{name} should hold numbers; it has dtype {value.dtype}")
     return value
+
+
+def check_count(values, expected, name, *, hints=None):
+    """Fail unless `values` is a 1-D sequence of `expected` numbers; return it as a float array.
+
+    `hints` maps a wrong length to what usually causes it.
+    """
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name} should be a sequence of numbers; it is {describe(values)}") from None
+    if array.ndim != 1:
+        raise AssertionError(f"{name} should be a flat sequence of {expected} numbers; it has shape {array.shape}")
+    if len(array) != expected:
+        hint = (hints or {}).get(len(array), "")
+        raise AssertionError(f"{name} should hold {expected} values; it holds {len(array)}. {hint}".rstrip())
+    return array
 
 
 def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, reveal=True):
@@ -128,8 +162,7 @@ def _describe_ratio(ratio):
         return "it has the opposite sign: a sign error?"
     if abs(ratio) >= 1:
         return f"it is {ratio:.4g} times the expected value: an extra factor?"
-    sign = "-" if ratio < 0 else ""
-    return f"it is {sign}1/{1 / abs(ratio):.4g} of the expected value: a missing factor?"
+    return f"it is 1/{1 / ratio:.4g} of the expected value: a missing factor?"
 
 
 def _close(actual, expected, rtol, atol):
@@ -147,7 +180,11 @@ def _constant_ratio(actual, expected):
         return None
     # Only whole-number factors (2, N, ...) and their reciprocals point at a missing or extra
     # factor; any other ratio is a different mistake, and naming a factor would mislead.
-    size = max(abs(ratio), 1 / abs(ratio))
+    # A negative ratio other than -1 (the sign flipped and a factor) is more often a different
+    # formula that happens to be proportional here, so it gets no hint either.
+    if ratio < 0:
+        return ratio if np.isclose(ratio, -1.0) else None
+    size = max(ratio, 1 / ratio)
     return ratio if np.isclose(size, round(size), rtol=1e-6) else None
 
 
@@ -156,3 +193,23 @@ def _show(value):
     if value.ndim == 0:
         return f"{float(value):.6g}"
     return np.array2string(value, precision=6, separator=", ", threshold=20)
+
+
+@contextlib.contextmanager
+def substituted(namespace, **functions):
+    """Temporarily replace names in `namespace` (a notebook's globals()) and put them back after.
+
+    A test cell uses it to grade one function on its own: while the cell runs, the functions it
+    may call are the course's reference versions, so a mistake in one of them is not counted twice.
+    """
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in functions}
+    namespace.update(functions)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value

@@ -133,24 +133,53 @@ def test_check_scalar_accepts_one_real_number(value):
 
 
 def test_check_scalar_rejects_a_one_entry_array():
-    """A (1,)-shaped array is not one number: the hint asks whether a mean or sum is missing."""
+    """A (1,)-shaped array is not one number: the hint says how to return a plain number."""
     with pytest.raises(AssertionError, match=re.escape(
-        "mse_loss should return one number, but it returned an array of shape (1,) and dtype float64. "
-        "Did you forget to average")):
+        "mse_loss should be one number, but it is an array of shape (1,) and dtype float64 holding "
+        "one value. Return a plain number: float(value)")):
         check_scalar(np.array([1.5]), "mse_loss")
+
+
+def test_check_scalar_rejects_a_many_entry_array_and_asks_about_the_mean():
+    """A (3,)-shaped array is not one number: the hint asks whether a mean or sum is missing."""
+    with pytest.raises(AssertionError, match=re.escape(
+        "mse_loss should be one number, but it is an array of shape (3,) and dtype float64. "
+        "Did you forget to average")):
+        check_scalar(np.array([1.5, 2.0, 3.0]), "mse_loss")
+
+
+def test_check_close_gives_no_factor_hint_for_a_negative_ratio_other_than_minus_one():
+    """-1/5 of the expected value is a different formula, not a missing factor: no hint."""
+    with pytest.raises(AssertionError) as info:
+        check_close([-1.0], [5.0], "dw")
+    assert "factor" not in str(info.value) and "sign" not in str(info.value)
+
+
+def test_substituted_replaces_names_and_restores_them():
+    """Inside the block the namespace holds the substitutes; afterwards the originals come back,
+    and names that did not exist before are removed again."""
+    from nettrain_lib.checks import substituted
+    namespace = {"mse_loss": "student's"}
+    with substituted(namespace, mse_loss="reference", mse_gradients="reference"):
+        assert namespace == {"mse_loss": "reference", "mse_gradients": "reference"}
+    assert namespace == {"mse_loss": "student's"}
+    with pytest.raises(RuntimeError):
+        with substituted(namespace, mse_loss="reference"):
+            raise RuntimeError("a failing check inside the block")
+    assert namespace == {"mse_loss": "student's"}
 
 
 @pytest.mark.parametrize(
     "value, received",
     [
-        (None, "should return one number; it returned NoneType None"),
-        (True, "should return one number; it returned bool True"),
-        (np.True_, "should return one number; it returned a single numpy bool True"),
-        (np.array(True), "should return one real number; it returned a single numpy bool True"),
-        ("1.5", "should return one real number; it returned str '1.5'"),
-        (1 + 2j, "should return one real number; it returned complex (1+2j)"),
-        (np.complex128(1.0), "should return one real number"),
-        ([1.5], "should return one real number; it returned list [1.5]"),
+        (None, "should be one number; it is NoneType None"),
+        (True, "should be one number; it is bool True"),
+        (np.True_, "should be one number; it is a single numpy bool True"),
+        (np.array(True), "should be one real number; it is a single numpy bool True"),
+        ("1.5", "should be one real number; it is str '1.5'"),
+        (1 + 2j, "should be one real number; it is complex (1+2j)"),
+        (np.complex128(1.0), "should be one real number"),
+        ([1.5], "should be one real number; it is list [1.5]"),
     ],
 )
 def test_check_scalar_rejects_what_is_not_a_real_number(value, received):

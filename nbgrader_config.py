@@ -28,9 +28,11 @@ c.OverwriteCells.add_missing_cells = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"Warning"
 
-# Feedback goes to students: keep the hidden tests out of it (nbgrader shows them by default).
+# Feedback goes to students: keep the hidden tests out of it (nbgrader shows them by default),
+# and cut each failing test's traceback to its message, since a traceback quotes hidden lines.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "nettrain_grading.feedback.ShortTestTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

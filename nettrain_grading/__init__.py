@@ -1,0 +1,1 @@
+"""Instructor-side pieces of nettrain that plug into nbgrader (students never import this package)."""

@@ -58,6 +58,28 @@ def nbgrader(course, *args):
     return result
 
 
+def nbgrader_parallel(course, *commands):
+    """Run several `python -m nbgrader ...` commands at once (one process each); fail if any fails."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=nbgrader_env(course),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for args in commands
+    ]
+    outputs = [process.communicate(timeout=900)[0] for process in processes]
+    for args, process, output in zip(commands, processes, outputs):
+        if process.returncode != 0:
+            raise AssertionError(f"`nbgrader {' '.join(args)}` exited with {process.returncode}:\n{output}")
+
+
+def add_students(course, students):
+    """Add students to the gradebook in one go (one nbgrader command per student would take seconds each)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
+
+
 def make_course(tmp_path):
     """A scratch course folder: the repository's nbgrader_config.py and solutions/, nothing else."""
     course = Path(tmp_path) / "course"

@@ -11,21 +11,26 @@ several students, autograde them all in one command, and read the scores from th
 """
 import importlib.util
 import re
-from pathlib import Path
+from html import unescape
 
 import pytest
 
 from coursetools import (
     ROOT,
+    add_students,
     cell_results,
     fill_notebook,
     lesson_ids,
     make_course,
     nbgrader,
+    nbgrader_parallel,
     read_notebook,
     reference_sources,
 )
 import nbformat
+
+
+GRADERS = 2   # parallel autograde processes (these machines have 2 cores)
 
 
 def load_submissions(lesson):
@@ -68,17 +73,21 @@ def graded(request, tmp_path_factory):
         assert function in solution, f"{lesson}: submissions name {function!r}, which is no solution cell"
         submissions[student] = fill_notebook(student_notebook, {**solution, function: source.strip() + "\n"})
 
+    # Two graders at once, one per core: students are split by a prefix on their ids, and all are
+    # added to the gradebook first, so that the two processes only write their own grades.
+    ids = {student: f"p{index % GRADERS}-{student}" for index, student in enumerate(submissions)}
     for student, notebook in submissions.items():
-        folder = course / "submitted" / student / lesson
+        folder = course / "submitted" / ids[student] / lesson
         folder.mkdir(parents=True)
         nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
-    nbgrader(course, "autograde", lesson, "--create")
-    results = {student: cell_results(course, lesson, student) for student in submissions}
-    return lesson, course, results
+    add_students(course, ids.values())
+    nbgrader_parallel(course, *[("autograde", lesson, "--student", f"p{group}-*") for group in range(GRADERS)])
+    results = {student: cell_results(course, lesson, ids[student]) for student in submissions}
+    return lesson, course, results, ids
 
 
 def test_solution_gets_full_marks(graded):
-    lesson, _, results = graded
+    lesson, _, results, _ = graded
     cells = results["solution"]
     assert cells, f"{lesson}: no autograded cells were found"
     lost = {cell: (score, max_score, error) for cell, (score, max_score, error) in cells.items() if score != max_score}
@@ -86,7 +95,7 @@ def test_solution_gets_full_marks(graded):
 
 
 def test_blank_notebook_gets_zero_and_is_told_what_is_missing(graded):
-    lesson, _, results = graded
+    lesson, _, results, _ = graded
     for cell, (score, max_score, error) in results["blank"].items():
         assert max_score > 0, f"{lesson}: test cell {cell} is worth no points"
         assert score == 0, f"{lesson}: the untouched notebook scores {score} on {cell}"
@@ -102,7 +111,7 @@ def test_every_graded_function_has_wrong_and_correct_submissions(lesson):
 
 
 def test_wrong_implementations_lose_their_marks_with_a_message_naming_the_mistake(graded):
-    lesson, _, results = graded
+    lesson, _, results, _ = graded
     problems = []
     for student, function, kind, description, _, words in variants(lesson):
         if kind != "wrong":
@@ -115,8 +124,21 @@ def test_wrong_implementations_lose_their_marks_with_a_message_naming_the_mistak
     assert not problems, f"{lesson}:\n" + "\n".join(problems)
 
 
+def test_a_mistake_costs_only_its_own_functions_marks(graded):
+    """Each function is graded on its own: a wrong mse_loss must not also sink gradient_descent."""
+    lesson, _, results, _ = graded
+    problems = []
+    for student, function, kind, description, _, _ in variants(lesson):
+        if kind != "wrong":
+            continue
+        for cell, (score, max_score, error) in results[student].items():
+            if cell != f"test_{function}" and score != max_score:
+                problems.append(f"wrong {function} ({description}) also costs {cell}: {error}")
+    assert not problems, f"{lesson}:\n" + "\n".join(problems)
+
+
 def test_correct_variants_keep_full_marks(graded):
-    lesson, _, results = graded
+    lesson, _, results, _ = graded
     problems = []
     for student, function, kind, description, _, _ in variants(lesson):
         if kind != "correct":
@@ -127,10 +149,33 @@ def test_correct_variants_keep_full_marks(graded):
     assert not problems, f"{lesson}:\n" + "\n".join(problems)
 
 
-def test_feedback_hides_the_hidden_tests_but_shows_the_failure(graded):
-    lesson, course, results = graded
-    student = next(s for s, _, kind, *_ in variants(lesson) if kind == "wrong")
-    nbgrader(course, "generate_feedback", lesson, "--student", student)
-    html = (course / "feedback" / student / lesson / f"{lesson}.html").read_text(encoding="utf-8")
-    assert "BEGIN HIDDEN TESTS" not in html and "hidden_rng" not in html, "feedback shows hidden tests"
-    assert "AssertionError" in html or "Error" in html, "feedback does not show the failure"
+def test_feedback_hides_the_hidden_tests_but_shows_each_failure(graded):
+    """Feedback for every wrong submission: the failure message is there, no line of a hidden
+    test is (neither in the cells nor quoted by a traceback)."""
+    lesson, course, results, ids = graded
+    nbgrader(course, "generate_feedback", lesson)
+    hidden = hidden_test_lines(lesson)
+    problems = []
+    for student, function, kind, description, _, words in variants(lesson):
+        if kind != "wrong":
+            continue
+        html = unescape((course / "feedback" / ids[student] / lesson / f"{lesson}.html").read_text(encoding="utf-8"))
+        text = re.sub(r"<[^>]+>", "", html)
+        leaked = [line for line in hidden if line in text]
+        if leaked:
+            problems.append(f"{function} / {description}: feedback shows hidden lines {leaked[:3]}")
+        if words not in text:
+            problems.append(f"{function} / {description}: feedback does not show the message {words!r}")
+    assert not problems, f"{lesson}:\n" + "\n".join(problems)
+
+
+def hidden_test_lines(lesson):
+    """Distinctive lines of the hidden tests of a lesson (not also in the student's notebook)."""
+    notebook = read_notebook(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
+    student = read_notebook(ROOT / "lessons" / lesson / f"{lesson}.ipynb")
+    visible = {line.strip() for cell in student.cells for line in cell.source.splitlines()}
+    lines = []
+    for cell in notebook.cells:
+        for region in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.DOTALL):
+            lines += [line.strip() for line in region.splitlines()]
+    return [line for line in lines if len(line) > 25 and not line.startswith("#") and line not in visible]

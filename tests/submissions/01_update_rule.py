@@ -24,7 +24,7 @@ def mse_loss(X, y, w, b):
         ("squared residuals not averaged", """
 def mse_loss(X, y, w, b):
     return (X @ w + b - y) ** 2
-""", "should return one number"),
+""", "Did you forget to average"),
         ("mean absolute error", """
 def mse_loss(X, y, w, b):
     return np.mean(np.abs(X @ w + b - y))
@@ -107,6 +107,20 @@ def numerical_gradient(f, x, eps=1e-6):
         grad[i] = (up - down) / (2 * eps)
     return grad
 """, "whole row"),
+        ("nudges a reshaped copy, which is a copy for a transposed x (passes the visible test)", """
+def numerical_gradient(f, x, eps=1e-6):
+    flat = x.reshape(-1)
+    grad = np.zeros(flat.size)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = f(x)
+        flat[i] = old - eps
+        down = f(x)
+        flat[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad.reshape(x.shape)
+""", "all zeros"),
         ("ignores the eps argument", """
 def numerical_gradient(f, x, eps=1e-6):
     h = 1e-5
@@ -155,7 +169,7 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         b = b - lr * db
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
-""", "forget the loss at the start"),
+""", "One short"),
         ("modifies w0 in place", """
 def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
     w = np.zeros(X.shape[1]) if w0 is None else w0
@@ -179,6 +193,41 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
 """, "b never changes"),
+        ("w0=None always gives one weight (passes the visible D=1 test)", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros(1) if w0 is None else w0.copy()
+    b = b0
+    losses = [mse_loss(X, y, w, b)]
+    for _ in range(n_steps):
+        dw, db = mse_gradients(X, y, w, b)
+        w = w - lr * dw
+        b = b - lr * db
+        losses.append(mse_loss(X, y, w, b))
+    return w, b, losses
+""", "Error"),
+        ("db computed after w was updated", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros(X.shape[1]) if w0 is None else w0.copy()
+    b = b0
+    losses = [mse_loss(X, y, w, b)]
+    for _ in range(n_steps):
+        w = w - lr * mse_gradients(X, y, w, b)[0]
+        b = b - lr * mse_gradients(X, y, w, b)[1]
+        losses.append(mse_loss(X, y, w, b))
+    return w, b, losses
+""", "db is computed after w was already updated"),
+        ("one update too many", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros(X.shape[1]) if w0 is None else w0.copy()
+    b = b0
+    losses = [mse_loss(X, y, w, b)]
+    for _ in range(n_steps + 1):
+        dw, db = mse_gradients(X, y, w, b)
+        w = w - lr * dw
+        b = b - lr * db
+        losses.append(mse_loss(X, y, w, b))
+    return w, b, losses
+""", "One too many"),
         ("ignores w0 and b0 (passes the visible test)", """
 def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
     w = np.zeros(X.shape[1])
@@ -220,6 +269,13 @@ def mse_gradients(X, y, w, b):
         dw += 2 * r * X[i] / n
         db += 2 * r / n
     return dw, db
+"""),
+        ("returns a list [dw, db] computed with an augmented X", """
+def mse_gradients(X, y, w, b):
+    X1 = np.hstack([X, np.ones((len(X), 1))])
+    theta = np.append(w, b)
+    g = 2 * X1.T @ (X1 @ theta - y) / len(X)
+    return [g[:-1], g[-1]]
 """),
         ("broadcasting and np.mean, db as a numpy float", """
 def mse_gradients(X, y, w, b):

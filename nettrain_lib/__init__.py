@@ -3,33 +3,59 @@
 Each lesson's graded functions have a reference version here, so that later lessons can build on
 what earlier ones taught. `nettrain_lib.checks` holds the helpers the notebooks' test cells use.
 """
+from .batching import iterate_minibatches, make_batches, steps_per_epoch, total_iterations
 from .data import make_linear_regression
 from .gradcheck import numerical_gradient, relative_error
-from .linear import gradient_descent, gradient_descent_path, loss_grid, mse_gradients, mse_loss
+from .linear import (
+    gradient_descent,
+    gradient_descent_path,
+    loss_grid,
+    mse_gradients,
+    mse_loss,
+    train_linear_regression,
+)
 from .optim import gradient_descent_step
 from .plots import (
     PALETTE,
+    plot_batch_partition,
+    plot_curve_1d,
+    plot_error_vs_step_size,
     plot_loss_contours,
     plot_loss_curves,
-    plot_error_vs_step_size,
     plot_parameter_path,
     plot_regression_fit,
+    plot_throughput,
 )
+from .timing import gradient_throughput, seconds_per_epoch
+from .toy import double_well, double_well_descent, double_well_offsets
 
 __all__ = [
-    "PALETTE",
+    "double_well",
+    "double_well_descent",
+    "double_well_offsets",
     "gradient_descent",
     "gradient_descent_path",
     "gradient_descent_step",
+    "gradient_throughput",
+    "iterate_minibatches",
     "loss_grid",
+    "make_batches",
     "make_linear_regression",
     "mse_gradients",
     "mse_loss",
     "numerical_gradient",
+    "PALETTE",
+    "plot_batch_partition",
+    "plot_curve_1d",
     "plot_error_vs_step_size",
     "plot_loss_contours",
     "plot_loss_curves",
     "plot_parameter_path",
     "plot_regression_fit",
+    "plot_throughput",
     "relative_error",
+    "seconds_per_epoch",
+    "steps_per_epoch",
+    "total_iterations",
+    "train_linear_regression",
 ]

@@ -6,6 +6,7 @@ The loss is J(w, b) = mean((X @ w + b - y) ** 2): a mean over examples, with no 
 import numpy as np
 
 from . import _validate
+from .batching import batch_size_for, epoch_order, paired_arrays
 from .optim import gradient_descent_step
 
 
@@ -97,3 +98,41 @@ def loss_grid(X, y, w_values, b_values):
     w, b = np.meshgrid(w_values, b_values)         # each (len(b_values), len(w_values))
     offset = w * x_mean + b - y_mean
     return np.maximum(w * w * var_x - 2 * w * cov_xy + var_y + offset * offset, 0.0)
+
+
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    """Mini-batch gradient descent on the MSE, from w = 0, b = 0; batch_size decides the strategy.
+
+    batch_size = N is batch gradient descent, 1 is SGD, anything between is mini-batch. Each update
+    uses the mean gradient of its batch. With `rng` every epoch visits the examples in a fresh
+    random order; without it, in the natural order 0..N-1.
+
+    Returns a dict:
+    - "w" (D,), "b" float: the final parameters;
+    - "step_loss" (updates,): the full-data loss after every update;
+    - "epoch_loss" (epochs,): the full-data loss after every epoch;
+    - "path" (updates + 1, D + 1): [w..., b] at the start and after every update.
+    """
+    X, y = paired_arrays(X, y)
+    y = _validate.float_array(y, "y", ndim=1)
+    batch_size = batch_size_for(len(X), batch_size)
+    lr = _validate.positive_scalar(lr, "lr")
+    epochs = _validate.non_negative_int(epochs, "epochs")
+    if rng is not None:
+        _validate.generator(rng)
+
+    w, b = np.zeros(X.shape[1]), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    with np.errstate(over="ignore", invalid="ignore"):   # a diverging run is allowed to reach inf
+        for _ in range(epochs):
+            order = epoch_order(len(X), rng)
+            for start in range(0, len(X), batch_size):
+                rows = order[start:start + batch_size]   # the last batch may be smaller
+                dw, db = _mse_gradients(X[rows], y[rows], w, b)
+                w = gradient_descent_step(w, dw, lr)
+                b = gradient_descent_step(b, db, lr)
+                path.append(np.append(w, b))
+                step_loss.append(float(np.mean((X @ w + b - y) ** 2)))
+            epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss),
+            "path": np.array(path).reshape(-1, X.shape[1] + 1)}

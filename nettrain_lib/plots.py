@@ -30,27 +30,40 @@ def _axes(ax, figsize=(6.4, 4.4)):
 
 
 def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
-                     ylabel="training loss J (MSE)", title=None):
+                     ylabel="training loss J (MSE)", title=None, x_values=None):
     """Draw one loss curve per entry of `curves`, a dict {label: sequence of losses}.
 
     The y axis is logarithmic by default, so a converging run (loss shrinking by factors) and a
     diverging one (loss growing by factors) are both readable on one plot. Losses that are
     infinite, NaN or above LARGEST_DRAWN_LOSS, reached by a diverging run, are left out of the
     line and noted in the legend.
+
+    `x_values` optionally maps some labels to their own x coordinates (examples seen, seconds...);
+    curves without an entry are drawn against their index 0, 1, 2, ...
     """
     if not isinstance(curves, dict) or not curves:
         raise TypeError(f"curves must be a non-empty dict {{label: losses}}; received {_validate.describe(curves)}")
     checked = {label: _validate.float_array(losses, f"curves[{label!r}]", ndim=1, finite=False)
                for label, losses in curves.items()}
+    x_values = dict(x_values or {})
+    for label, xs in x_values.items():
+        if label not in checked:
+            raise ValueError(f"x_values has an entry {label!r} that is not in curves")
+        x_values[label] = _validate.float_array(xs, f"x_values[{label!r}]", ndim=1)
+        if x_values[label].shape != checked[label].shape:
+            raise ValueError(
+                f"x_values[{label!r}] must have one value per loss: {len(checked[label])} losses, "
+                f"{len(x_values[label])} x values"
+            )
     ax = _axes(ax)
     for index, (label, losses) in enumerate(checked.items()):
         color, linestyle = _style(index)
+        steps = x_values.get(label, np.arange(len(losses)))
         drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
         if not drawn.all():
             first_bad = int(np.argmin(drawn))
             label = f"{label} (overflows at step {first_bad})"
             drawn[first_bad:] = False
-        steps = np.arange(len(losses))
         ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
     if log_scale:
         ax.set_yscale("log")
@@ -175,4 +188,95 @@ def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
+    return ax
+
+
+def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
+    """Draw how the examples are cut into batches: the slides' "Dataset completo -> Batch 1 ... Batch k".
+
+    The top row is the full data set in its stored order; below it, one row per epoch shows the
+    order in which that epoch visits the examples (numbered 0..N-1), coloured by batch. With `rng`,
+    each epoch is a fresh permutation, so the rows differ; without it every epoch is the same.
+    Meant for small N (up to about 40) so that every example can be read.
+    """
+    from .batching import batch_size_for, epoch_order
+
+    batch_size = batch_size_for(n_samples, batch_size)
+    epochs = _validate.positive_int(epochs, "epochs")
+    if rng is not None:
+        _validate.generator(rng)
+    ax = _axes(ax, figsize=(max(6.4, 0.42 * n_samples + 1.5), 1.0 + 0.75 * (epochs + 1)))
+    rows = [("full data set", np.arange(n_samples), None)]
+    rows += [(f"epoch {e + 1}", epoch_order(n_samples, rng), batch_size) for e in range(epochs)]
+    n_batches = -(-n_samples // batch_size)
+    for row, (label, order, size) in enumerate(rows):
+        y = len(rows) - 1 - row
+        for position, example in enumerate(order):
+            batch = position // size if size else None
+            color = "0.85" if batch is None else PALETTE[batch % len(PALETTE)]
+            ax.add_patch(plt.Rectangle((position, y + 0.1), 0.92, 0.8, color=color))
+            ax.text(position + 0.46, y + 0.5, str(example), ha="center", va="center", fontsize=8,
+                    color="black" if batch is None or batch % len(PALETTE) in (3, 5, 6) else "white")
+        if size:
+            for batch in range(n_batches):   # batch labels above each epoch's row
+                start = batch * size
+                ax.text(start + min(size, n_samples - start) / 2, y + 0.98, f"batch {batch + 1}",
+                        ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(0, n_samples)
+    ax.set_ylim(0, len(rows) + 0.1)
+    ax.set_yticks([len(rows) - 1 - r + 0.5 for r in range(len(rows))], [label for label, _, _ in rows])
+    ax.set_xticks([])
+    ax.set_xlabel(f"position in the epoch ({n_samples} examples, batch_size = {batch_size}, "
+                  f"{n_batches} steps per epoch; numbers are example indices)")
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_throughput(batch_sizes, examples_per_second, ax=None, *, title=None):
+    """Log-log plot of measured throughput (examples per second) against batch size."""
+    batch_sizes = _validate.float_array(batch_sizes, "batch_sizes", ndim=1)
+    examples_per_second = _validate.float_array(examples_per_second, "examples_per_second", ndim=1)
+    if batch_sizes.shape != examples_per_second.shape:
+        raise ValueError(
+            f"batch_sizes and examples_per_second must have the same length; received "
+            f"{len(batch_sizes)} and {len(examples_per_second)}"
+        )
+    if np.any(batch_sizes <= 0) or np.any(examples_per_second <= 0):
+        raise ValueError("batch sizes and throughputs must be positive to be drawn on a log scale")
+    ax = _axes(ax)
+    ax.loglog(batch_sizes, examples_per_second, "o-", color=PALETTE[0], linewidth=2)
+    ax.set_xlabel("batch size (log scale)")
+    ax.set_ylabel("gradient throughput, examples / second (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", ylabel="loss J(θ)", title=None):
+    """Draw a loss of one parameter, J(θ) on a grid, with optional labelled points
+    `marks` = {label: θ values} (for example where runs started and ended)."""
+    theta = _validate.float_array(theta, "theta", ndim=1)
+    loss = _validate.float_array(loss, "loss", ndim=1)
+    if theta.shape != loss.shape:
+        raise ValueError(f"theta and loss must have the same length; received {len(theta)} and {len(loss)}")
+    if marks is not None and not isinstance(marks, dict):
+        raise TypeError(f"marks must be a dict {{label: theta values}}; received {_validate.describe(marks)}")
+    marks = {label: _validate.float_array(points, f"marks[{label!r}]").reshape(-1)
+             for label, points in (marks or {}).items()}
+    increasing = np.argsort(theta)                 # np.interp needs an increasing grid
+    ax = _axes(ax)
+    ax.plot(theta, loss, color="0.3", linewidth=2)
+    for index, (label, points) in enumerate(marks.items()):
+        color, _ = _style(index)
+        ax.plot(points, np.interp(points, theta[increasing], loss[increasing]), "o", color=color, markersize=9,
+                markeredgecolor="black", label=label, alpha=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if marks:
+        ax.legend()
+    ax.grid(True, alpha=0.3)
     return ax

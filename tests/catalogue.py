@@ -10,4 +10,13 @@ CATALOGUE = {
         "numerical_gradient": "(f, x, eps=1e-06)",
         "gradient_descent": "(X, y, lr, n_steps, w0=None, b0=0.0)",
     },
+    "02_batch_strategies": {
+        "make_batches": "(n_samples, batch_size)",
+        "train_linear_regression": "(X, y, batch_size, lr, epochs, rng=None)",
+    },
+    "03_epochs_iterations": {
+        "steps_per_epoch": "(n_samples, batch_size)",
+        "total_iterations": "(n_samples, batch_size, epochs)",
+        "iterate_minibatches": "(X, y, batch_size, rng=None)",
+    },
 }

@@ -26,3 +26,17 @@ def make_linear_regression(n_samples, rng, *, weights=(3.0,), bias=2.0, noise=0.
     X = rng.uniform(low, high, size=(n_samples, len(weights)))          # (N, D)
     y = X @ weights + bias + noise * rng.standard_normal(n_samples)     # (N,)
     return X, y
+
+
+def make_blobs(n_per_class, centers, rng, *, spread=1.0):
+    """Draw (X, labels): `n_per_class` Gaussian points around each of the `centers` (C, D).
+
+    X is (C * n_per_class, D) float64, labels (C * n_per_class,) int64 in 0..C-1, ordered by class.
+    """
+    n_per_class = _validate.positive_int(n_per_class, "n_per_class")
+    centers = _validate.float_array(centers, "centers", ndim=2)
+    rng = _validate.generator(rng)
+    spread = _validate.positive_scalar(spread, "spread")
+    X = np.concatenate([center + spread * rng.standard_normal((n_per_class, centers.shape[1])) for center in centers])
+    labels = np.repeat(np.arange(len(centers)), n_per_class)
+    return X, labels

@@ -19,4 +19,20 @@ CATALOGUE = {
         "total_iterations": "(n_samples, batch_size, epochs)",
         "iterate_minibatches": "(X, y, batch_size, rng=None)",
     },
+    "04_normalization": {
+        "min_max_fit": "(X)",
+        "min_max_transform": "(X, x_min, x_max, feature_range=(0.0, 1.0))",
+        "standardize_fit": "(X)",
+        "standardize_transform": "(X, mean, std)",
+        "l2_normalize": "(X)",
+        "normalize_splits": "(X_train, X_test, method)",
+    },
+    "05_softmax_cross_entropy": {
+        "softmax": "(z)",
+        "one_hot": "(labels, num_classes)",
+        "cross_entropy": "(Y, probs, eps=1e-12)",
+        "softmax_cross_entropy_grad": "(logits, Y)",
+        "accuracy": "(labels, probs)",
+        "train_softmax_regression": "(X, labels, num_classes, lr, epochs, batch_size, rng)",
+    },
 }

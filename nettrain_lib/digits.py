@@ -56,7 +56,12 @@ def train_val_test_split(X, y, rng, *, val_fraction=0.2, test_fraction=0.2):
             "val_fraction and test_fraction must be >= 0 and leave some training data "
             f"(their sum below 1); received {val_fraction!r} and {test_fraction!r}"
         )
-    order = rng.permutation(len(X))
     n_test, n_val = round(len(X) * test_fraction), round(len(X) * val_fraction)
+    if n_test + n_val >= len(X):
+        raise ValueError(
+            f"val_fraction {val_fraction!r} and test_fraction {test_fraction!r} of {len(X)} examples leave "
+            f"no training data ({n_val} validation + {n_test} test rows); use smaller fractions"
+        )
+    order = rng.permutation(len(X))
     test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
     return X[train], y[train], X[val], y[val], X[test], y[test]

@@ -79,12 +79,12 @@ def plot_decision_regions(predict, X, labels, ax=None, *, resolution=250, title=
     labels = np.asarray(labels)
     if labels.shape != (len(X),):
         raise ValueError(f"labels must have one entry per row of X ({len(X)}); received shape {labels.shape}")
-    n_classes = int(labels.max()) + 1
     margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.5
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
     grid = np.column_stack([g1.ravel(), g2.ravel()])                     # (resolution**2, 2)
     regions = np.asarray(predict(grid)).reshape(g1.shape)
+    n_classes = int(max(labels.max(), regions.max())) + 1   # a class may be predicted but absent from labels
     ax = _axes(ax, figsize=(6.4, 5.2))
     colors = [PALETTE[k % len(PALETTE)] for k in range(n_classes)]
     ax.contourf(g1, g2, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=ListedColormap(colors), alpha=0.25)
@@ -103,12 +103,14 @@ def plot_decision_regions(predict, X, labels, ax=None, *, resolution=250, title=
 
 def plot_confusion_matrix(labels, predicted, num_classes, ax=None, *, title=None):
     """Counts of (true label, predicted label) pairs; the diagonal holds the correct predictions."""
+    from .softmax import _labels
+
     num_classes = _validate.positive_int(num_classes, "num_classes")
-    labels, predicted = np.asarray(labels), np.asarray(predicted)
-    if labels.shape != predicted.shape or labels.ndim != 1:
-        raise ValueError(f"labels and predicted must be 1-D with the same length; received {labels.shape} and {predicted.shape}")
+    labels, predicted = _labels(labels, num_classes, "labels"), _labels(predicted, num_classes, "predicted")
+    if labels.shape != predicted.shape:
+        raise ValueError(f"labels and predicted must have the same length; received {len(labels)} and {len(predicted)}")
     counts = np.zeros((num_classes, num_classes), dtype=int)
-    np.add.at(counts, (labels.astype(int), predicted.astype(int)), 1)
+    np.add.at(counts, (labels, predicted), 1)
     ax = _axes(ax, figsize=(6.0, 5.2))
     image = ax.imshow(counts, cmap="Blues")
     for i in range(num_classes):
@@ -134,7 +136,15 @@ def plot_digit_grid(X, labels, *, n_columns=10, n_rows=2, predicted=None, fig=No
     X = _validate.float_array(X, "X", ndim=2)
     if X.shape[1] != 64:
         raise ValueError(f"digits have 64 pixels (8 x 8); X has {X.shape[1]} columns")
+    n_columns = _validate.positive_int(n_columns, "n_columns")
+    n_rows = _validate.positive_int(n_rows, "n_rows")
     count = min(len(X), n_columns * n_rows)
+    if len(labels) < count or (predicted is not None and len(predicted) < count):
+        raise ValueError(
+            f"labels (and predicted) must cover the {count} digits shown; received {len(labels)} labels"
+            + ("" if predicted is None else f" and {len(predicted)} predictions")
+        )
+    vmax = 16.0 if X.max() > 1.0 else 1.0          # pixel counts 0..16, or pixels scaled to [0, 1]
     if fig is None:
         fig = plt.figure(figsize=(1.1 * n_columns, 1.3 * n_rows), layout="constrained")
     axes = fig.subplots(n_rows, n_columns, squeeze=False)
@@ -142,7 +152,7 @@ def plot_digit_grid(X, labels, *, n_columns=10, n_rows=2, predicted=None, fig=No
         ax.set_axis_off()
         if index >= count:
             continue
-        ax.imshow(X[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=max(16.0, X.max()))
+        ax.imshow(X[index].reshape(8, 8), cmap="gray_r", vmin=0, vmax=vmax)
         if predicted is None:
             ax.set_title(str(labels[index]), fontsize=10)
         else:

@@ -24,6 +24,8 @@ def softmax(z):
 def log_softmax(z):
     """log(softmax(z)) computed as z - logsumexp(z), without forming tiny probabilities first."""
     z = _validate.float_array(z, "z")
+    if z.ndim not in (1, 2):
+        raise ValueError(f"z must be a 1-D or 2-D array of logits; received {_validate.describe(z)}")
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -80,8 +82,15 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
     batch_size = batch_size_for(len(X), batch_size)
     rng = _validate.generator(rng)
     Y = one_hot(labels, num_classes)
+    if (X_val is None) != (labels_val is None):
+        raise ValueError("X_val and labels_val go together: give both (to record validation curves) or neither")
     if X_val is not None:
-        X_val, labels_val = paired_arrays(X_val, labels_val)
+        X_val = _validate.float_array(X_val, "X_val", ndim=2)
+        if X_val.shape[1] != X.shape[1]:
+            raise ValueError(f"X_val must have the {X.shape[1]} features of X; received {X_val.shape[1]} columns")
+        labels_val = _labels(labels_val, num_classes, "labels_val")
+        if len(labels_val) != len(X_val):
+            raise ValueError(f"labels_val must have one label per row of X_val ({len(X_val)}); received {len(labels_val)}")
         Y_val = one_hot(labels_val, num_classes)
 
     W, b = np.zeros((X.shape[1], num_classes)), np.zeros(num_classes)
@@ -103,13 +112,13 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
     return W, b, history
 
 
-def _labels(labels, num_classes):
+def _labels(labels, num_classes, name="labels"):
     labels = np.asarray(labels)
     if labels.ndim != 1 or not (np.issubdtype(labels.dtype, np.integer) or labels.size == 0):
-        raise ValueError(f"labels must be a 1-D array of integer class labels; received {_validate.describe(labels)}")
+        raise ValueError(f"{name} must be a 1-D array of integer class labels; received {_validate.describe(labels)}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
-            f"labels must lie in 0..{num_classes - 1} for {num_classes} classes; received values "
+            f"{name} must lie in 0..{num_classes - 1} for {num_classes} classes; received values "
             f"from {labels.min()} to {labels.max()}"
         )
     return labels.astype(np.int64)

@@ -24,9 +24,10 @@ c.Execute.timeout = 60
 c.OverwriteCells.add_missing_cells = True
 
 # Warnings (a numpy RuntimeWarning, say) go to stderr, and nbgrader scores a test cell 0 when it
-# writes to stderr, even if every assert passes. Drop stderr output that is only a warning.
+# writes to stderr, even if every assert passes. Drop stderr output that is a warning (numpy
+# RuntimeWarning, warnings.warn, logging.warning: any case).
 c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"Warning"
+c.IgnorePattern.pattern = r"(?i)warn"
 
 # Feedback goes to students: keep the hidden tests out of it (nbgrader shows them by default),
 # and cut each failing test's traceback to its message, since a traceback quotes hidden lines.

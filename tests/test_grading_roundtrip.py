@@ -172,10 +172,15 @@ def test_feedback_hides_the_hidden_tests_but_shows_each_failure(graded):
 def hidden_test_lines(lesson):
     """Distinctive lines of the hidden tests of a lesson (not also in the student's notebook)."""
     notebook = read_notebook(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
-    student = read_notebook(ROOT / "lessons" / lesson / f"{lesson}.ipynb")
-    visible = {line.strip() for cell in student.cells for line in cell.source.splitlines()}
+    hidden_regions = r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS"
+    # Lines a student may legitimately show: the released notebook, the instructor's solution code
+    # (students write the same lines) and the submissions' own code.
+    shown = [cell.source for cell in read_notebook(ROOT / "lessons" / lesson / f"{lesson}.ipynb").cells]
+    shown += [re.sub(hidden_regions, "", cell.source, flags=re.DOTALL) for cell in notebook.cells]
+    shown += [row[4] for row in variants(lesson)]
+    visible = {line.strip() for text in shown for line in text.splitlines()}
     lines = []
     for cell in notebook.cells:
-        for region in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.DOTALL):
+        for region in re.findall(hidden_regions, cell.source, re.DOTALL):
             lines += [line.strip() for line in region.splitlines()]
     return [line for line in lines if len(line) > 25 and not line.startswith("#") and line not in visible]

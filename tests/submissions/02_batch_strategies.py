@@ -117,6 +117,55 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "exactly once per epoch"),
+        ("shuffles X but not y (passes the visible test)", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        Xe = X[rng.permutation(n)] if rng is not None else X
+        for start in range(0, n, batch_size):
+            dw, db = mse_gradients(Xe[start:start + batch_size], y[start:start + batch_size], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "each row keeps its target"),
+        ("shuffles after each epoch, so the first is in order (passes the visible test)", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    order = np.arange(n)
+    for _ in range(epochs):
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+        if rng is not None:
+            order = rng.permutation(n)
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "the first one included"),
+        ("divides the last, smaller batch by batch_size (passes the visible test)", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            r = X[rows] @ w + b - y[rows]
+            w, b = w - lr * 2 * X[rows].T @ r / batch_size, b - lr * 2 * r.sum() / batch_size
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "divide by the batch's own size"),
         ("shuffles with np.random instead of rng (passes the visible test)", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape

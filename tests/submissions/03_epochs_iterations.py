@@ -32,6 +32,10 @@ def total_iterations(n_samples, batch_size, epochs):
 def total_iterations(n_samples, batch_size, epochs):
     return math.ceil(epochs * n_samples / batch_size)
 """, "expected 3 steps per epoch * 5 epochs = 15"),
+        ("returns a float", """
+def total_iterations(n_samples, batch_size, epochs):
+    return float(epochs * math.ceil(n_samples / batch_size))
+""", "return an int"),
     ],
     "iterate_minibatches": [
         ("shuffles the caller's arrays in place", """
@@ -65,6 +69,30 @@ def iterate_minibatches(X, y, batch_size, rng=None):
         rows = order[start:start + batch_size]
         yield X[rows], y[rows]
 """, "exactly once per epoch"),
+        ("y batches as columns", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows].reshape(-1, 1)
+""", "y_batch 1-D"),
+        ("yields the row indices", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
+    for start in range(0, len(X), batch_size):
+        yield order[start:start + batch_size]
+""", "should yield pairs"),
+        ("one permutation kept between calls (passes the visible test)", """
+_CACHED_ORDER = {}
+def iterate_minibatches(X, y, batch_size, rng=None):
+    if rng is None:
+        order = np.arange(len(X))
+    else:
+        order = _CACHED_ORDER.setdefault(len(X), rng.permutation(len(X)))
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows]
+""", "two epochs came in the same order"),
         ("uses np.random instead of the rng (passes the visible test)", """
 def iterate_minibatches(X, y, batch_size, rng=None):
     order = np.random.permutation(len(X)) if rng is not None else np.arange(len(X))
@@ -84,6 +112,12 @@ def steps_per_epoch(n_samples, batch_size):
         ("int of np.ceil", """
 def steps_per_epoch(n_samples, batch_size):
     return int(np.ceil(n_samples / batch_size))
+"""),
+        ("logs a warning to stderr for a batch larger than the data", """
+import logging
+def steps_per_epoch(n_samples, batch_size):
+    logging.warning("steps_per_epoch(%s, %s)", n_samples, batch_size)
+    return (n_samples + batch_size - 1) // batch_size
 """),
     ],
     "total_iterations": [

@@ -213,3 +213,50 @@ def substituted(namespace, **functions):
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
+
+
+class RecordingGenerator(np.random.Generator):
+    """A numpy Generator that remembers every permutation of 0..N-1 it hands out.
+
+    A test passes one to a student's training function and then knows in which order each epoch
+    visited the examples, whether the student wrote rng.permutation(n), rng.shuffle(indices) or
+    rng.choice(n, n, replace=False), so it can replay the same updates and compare.
+    """
+
+    def __init__(self, seed):
+        super().__init__(np.random.PCG64(seed))
+        self.orders = []
+        self._depth = 0                     # numpy's own methods call each other: record the outer call only
+
+    def _outer(self, method, *args, **kwargs):
+        self._depth += 1
+        try:
+            return method(*args, **kwargs)
+        finally:
+            self._depth -= 1
+
+    def _keep(self, values):
+        values = np.asarray(values)
+        if values.ndim == 1 and np.issubdtype(values.dtype, np.integer) and np.array_equal(
+                np.sort(values), np.arange(len(values))):
+            self.orders.append(values.copy())
+
+    def permutation(self, x, axis=0):
+        outer = self._depth == 0
+        result = self._outer(super().permutation, x, axis)
+        if outer:
+            self._keep(result)
+        return result
+
+    def shuffle(self, x, axis=0):
+        outer = self._depth == 0
+        self._outer(super().shuffle, x, axis)
+        if outer:
+            self._keep(x)
+
+    def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+        outer = self._depth == 0
+        result = self._outer(super().choice, a, size, replace, p, axis, shuffle)
+        if outer and not replace:
+            self._keep(result)
+        return result

@@ -373,3 +373,20 @@ def test_check_close_non_numeric_array_is_an_assertion(actual):
     """An array (or list) of strings, or of complex numbers, is not an array of real numbers and fails."""
     with pytest.raises(AssertionError, match=re.escape("dw should be a number or an array of numbers; it is")):
         check_close(actual, [2.0], "dw")
+
+
+def test_recording_generator_remembers_each_permutation_once_however_it_is_drawn():
+    """permutation, shuffle of an index array and choice without replacement are each recorded once
+    (numpy's methods call one another internally); other draws are not recorded."""
+    from nettrain_lib.checks import RecordingGenerator
+    rng = RecordingGenerator(0)
+    assert isinstance(rng, np.random.Generator)
+    first = rng.permutation(5)
+    indices = np.arange(4)
+    rng.shuffle(indices)
+    third = rng.choice(6, 6, replace=False)
+    rng.choice(6, 3)                     # with replacement: not a permutation
+    rng.normal(size=3)
+    assert [order.tolist() for order in rng.orders] == [first.tolist(), indices.tolist(), third.tolist()]
+    # The same seed draws the same numbers as a plain Generator.
+    assert np.array_equal(RecordingGenerator(3).permutation(10), np.random.Generator(np.random.PCG64(3)).permutation(10))

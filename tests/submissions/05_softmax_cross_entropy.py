@@ -121,6 +121,18 @@ def accuracy(labels, probs):
          "training loss should fall"),
         ("records after every batch", _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", _RECORD).replace("{per_epoch}", "pass"),
          "One value per update"),
+        ("never updates the bias (passes the visible test)",
+         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         .replace("b = b - lr * grad.sum(axis=0)", "pass"), "b never changes"),
+        ("records the last batch's loss (passes the visible test)",
+         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         .replace("probs = softmax(X @ W + b)", "probs = softmax(X[rows] @ W + b)")
+         .replace("cross_entropy(Y, probs)", "cross_entropy(Y[rows], probs)")
+         .replace("accuracy(labels, probs)", "accuracy(labels[rows], probs)"), "on the whole training set"),
+        ("one permutation for all epochs (passes the visible test)",
+         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         .replace("    for _ in range(epochs):\n        order = rng.permutation(n)", "    order = rng.permutation(n)\n    for _ in range(epochs):"),
+         "3 epochs should draw 3 permutations"),
         ("shuffles with np.random (passes the visible test)",
          _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
          .replace("rng.permutation(n)", "np.random.permutation(n)"), "not from np.random"),

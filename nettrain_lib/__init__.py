@@ -4,8 +4,10 @@ Each lesson's graded functions have a reference version here, so that later less
 what earlier ones taught. `nettrain_lib.checks` holds the helpers the notebooks' test cells use.
 """
 from .batching import iterate_minibatches, make_batches, steps_per_epoch, total_iterations
+from .callbacks import EarlyStopping, ModelCheckpoint
 from .data import make_linear_regression
 from .gradcheck import numerical_gradient, relative_error
+from .layers import Dense
 from .linear import (
     gradient_descent,
     gradient_descent_path,
@@ -14,6 +16,7 @@ from .linear import (
     mse_loss,
     train_linear_regression,
 )
+from .models import History, Sequential, load_model
 from .normalization import (
     l2_normalize,
     largest_stable_lr,
@@ -29,6 +32,7 @@ from .normalization import (
     weights_descent_path,
 )
 from .optim import gradient_descent_step
+from .optimizers import SGD, Adam
 from .plots import (
     PALETTE,
     plot_batch_partition,
@@ -52,22 +56,28 @@ from .timing import gradient_throughput, seconds_per_epoch
 from .toy import double_well, double_well_descent, double_well_offsets
 
 __all__ = [
+    "Adam",
+    "Dense",
     "double_well",
     "double_well_descent",
     "double_well_offsets",
+    "EarlyStopping",
     "gradient_descent",
     "gradient_descent_path",
     "gradient_descent_step",
     "gradient_throughput",
+    "History",
     "iterate_minibatches",
     "l2_normalize",
     "largest_stable_lr",
     "least_squares_fit",
+    "load_model",
     "loss_grid",
     "make_batches",
     "make_linear_regression",
     "min_max_fit",
     "min_max_transform",
+    "ModelCheckpoint",
     "mse_gradients",
     "mse_hessian",
     "mse_loss",
@@ -90,6 +100,8 @@ __all__ = [
     "relative_error",
     "saturated_fraction",
     "seconds_per_epoch",
+    "Sequential",
+    "SGD",
     "standardize_fit",
     "standardize_transform",
     "steps_per_epoch",

@@ -1,0 +1,113 @@
+"""Callbacks: EarlyStopping and ModelCheckpoint, with Keras's arguments and rules.
+
+EarlyStopping(monitor="val_loss", min_delta=0, patience=0, restore_best_weights=False, mode="auto"):
+at the end of every epoch `wait` grows by one and goes back to 0 when the monitored value beats the
+best by more than min_delta; training stops when wait >= patience (never after the first epoch).
+With restore_best_weights, the weights of the best epoch are put back when training ends.
+
+ModelCheckpoint(filepath, monitor="val_loss", save_best_only=False, mode="auto"): saves the model
+at the end of every epoch, or only when the monitored value improves. `filepath` may hold
+{epoch} and log names, as in "best-{epoch:02d}-{val_loss:.3f}.npz". Files are written atomically.
+
+Unlike Keras, which only warns, both raise an error naming the monitored value when fit does not
+compute it (a misspelt monitor would otherwise silently disable them).
+"""
+import math
+
+
+class Callback:
+    model = None
+
+    def set_model(self, model):
+        self.model = model
+
+    def on_train_begin(self, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass
+
+    def on_train_end(self, logs=None):
+        pass
+
+
+class _Monitor(Callback):
+    def __init__(self, monitor, mode, min_delta):
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"mode must be 'auto', 'min' or 'max'; received {mode!r}")
+        if mode == "auto":
+            mode = "max" if monitor.removeprefix("val_") == "accuracy" else "min"
+        self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
+        self.best = None
+
+    def _improved(self, current):
+        if self.best is None:
+            return True
+        if self.mode == "min":
+            return current + self.min_delta < self.best
+        return current - self.min_delta > self.best
+
+    def _current(self, logs):
+        if self.monitor not in (logs or {}):
+            raise ValueError(
+                f"{type(self).__name__} monitors {self.monitor!r}, which fit does not compute; available: "
+                f"{sorted(logs or {})}. Use validation_split or validation_data to get val_* values"
+            )
+        return logs[self.monitor]
+
+
+class EarlyStopping(_Monitor):
+    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
+                 restore_best_weights=False):
+        super().__init__(monitor, mode, min_delta)
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
+            raise ValueError(f"patience must be a whole number >= 0; received {patience!r}")
+        self.patience, self.verbose = patience, verbose
+        self.restore_best_weights = restore_best_weights
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = 0, 0, None, None, 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = self._current(logs)
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
+        self.wait += 1
+        if self._improved(current):
+            self.best, self.best_epoch = current, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose:
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose:
+                print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+            self.model.set_weights(self.best_weights)
+
+
+class ModelCheckpoint(_Monitor):
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, mode="auto"):
+        super().__init__(monitor, mode, 0)
+        self.filepath, self.verbose, self.save_best_only = str(filepath), verbose, save_best_only
+
+    def on_train_begin(self, logs=None):
+        self.best = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_best_only:
+            current = self._current(logs)
+            if not math.isfinite(current) or not self._improved(current):
+                return
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}")
+            self.best = current
+        self.model.save(path)

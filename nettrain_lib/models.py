@@ -1,0 +1,341 @@
+"""Sequential: the slides' "Fluxo de Treinamento" listing, in numpy, with Keras 3's meaning.
+
+    model = Sequential(seed=0)
+    model.add(Dense(64, activation="relu"))
+    model.add(Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(X_train, Y_train, batch_size=32, epochs=50, validation_split=0.2)
+
+What fit does, as Keras 3 does it:
+- validation_split=v holds out the last N - floor(N * (1 - v)) rows as passed, before any shuffling;
+  val_* values are computed with the weights at the end of each epoch.
+- shuffle=True draws a fresh permutation of the training rows every epoch; an epoch has
+  ceil(N / batch_size) steps and keeps the last, smaller batch.
+- Each batch's loss is its mean over the batch's actual size; the epoch's "loss" and "accuracy"
+  are the batch-size-weighted means of the values computed during the epoch (before each update).
+- History keys come in the order accuracy, loss, val_accuracy, val_loss.
+
+Where this deliberately differs from Keras:
+- Randomness: the model owns a numpy Generator, from `seed` or `rng` (Sequential(seed=0)); it draws
+  the initial weights and the shuffling. Keras uses a global seed (keras.utils.set_random_seed).
+- The same seed does not give Keras's initial weights (different random generators): to compare
+  runs, copy weights across with get_weights / set_weights.
+- Softmax followed by a cross-entropy loss uses the fused gradient (P - Y) / N with respect to the
+  logits. Keras differentiates through its clip to [1e-7, 1 - 1e-7], which gives a zero gradient for
+  a clipped probability; the two agree whenever no probability is clipped.
+- save/load write one .npz file (weights plus the architecture as JSON, no pickle), not a .keras zip.
+- verbose=1 prints one line per epoch, not a live progress bar.
+- Only Dense layers; dtype float32 by default (Keras's floatx) or float64 via Sequential(dtype="float64").
+- A loss that becomes NaN or inf ends training after that epoch with a RuntimeWarning that suggests a
+  smaller learning rate (Keras needs the TerminateOnNaN callback for this, and stops mid-epoch).
+- EarlyStopping and ModelCheckpoint raise an error naming the monitored value when fit does not
+  compute it (Keras only warns), so a misspelt "val_los" cannot silently disable them.
+- load_model restores the optimizer's settings but not its state (step count, Adam's moments).
+- "accuracy" follows Keras's choice by loss: categorical accuracy for the cross-entropies; with
+  "mse", categorical accuracy for several outputs and binary accuracy (threshold 0.5) for one.
+"""
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+from . import _validate, losses, optimizers
+from .layers import Dense
+
+
+class History:
+    """What fit returns: `history.history` maps each name (loss, accuracy, val_...) to per-epoch values."""
+
+    def __init__(self):
+        self.history, self.epoch = {}, []
+
+    def __repr__(self):
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+
+
+class Sequential:
+    def __init__(self, layers=None, name=None, *, seed=None, rng=None, dtype="float32"):
+        if rng is not None and seed is not None:
+            raise ValueError("give seed or rng, not both")
+        self.rng = _validate.generator(rng) if rng is not None else np.random.default_rng(seed)
+        if dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64'; received {dtype!r}")
+        self.dtype = np.dtype(dtype)
+        self.name = name or "sequential"
+        self.layers = []
+        self.loss = self.optimizer = None
+        self.metrics = []
+        self.stop_training = False
+        for layer in layers or []:
+            self.add(layer)
+
+    # ---- building -------------------------------------------------------------------------
+    def add(self, layer):
+        if not isinstance(layer, Dense):
+            raise TypeError(f"Sequential.add takes a layer such as Dense(64, activation='relu'); received {layer!r}")
+        layer.name = layer.name or f"dense_{len(self.layers)}"
+        self.layers.append(layer)
+
+    def build(self, input_dim):
+        """Create every layer's weights for inputs with `input_dim` features (fit does this itself)."""
+        if not self.layers:
+            raise ValueError("the model has no layers: add some with model.add(Dense(...))")
+        width = input_dim
+        for layer in self.layers:
+            if not layer.built:
+                layer.build(width, self.rng, self.dtype)
+            width = layer.units
+
+    @property
+    def built(self):
+        return bool(self.layers) and all(layer.built for layer in self.layers)
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        if optimizer == "rmsprop":
+            raise ValueError("optimizer must be 'sgd', 'adam' or an optimizer object (RMSprop comes in lesson 07)")
+        self.optimizer = optimizers.get(optimizer)
+        if loss is None:
+            raise ValueError("compile needs a loss, such as loss='categorical_crossentropy'")
+        self.loss = losses.get(loss)
+        if metrics is not None and not isinstance(metrics, (list, tuple)):
+            raise TypeError(f"metrics must be a list such as ['accuracy']; received {metrics!r}")
+        metrics = list(metrics or [])
+        for metric in metrics:
+            if metric not in ("accuracy", "acc"):
+                raise ValueError(f"metrics may hold 'accuracy'; received {metric!r}")
+        self.metrics = ["accuracy"] if metrics else []
+
+    # ---- computing ------------------------------------------------------------------------
+    def _inputs(self, x, name="x"):
+        x = _validate.float_array(x, name, ndim=2).astype(self.dtype)
+        if not self.built:
+            self.build(x.shape[1])
+        elif x.shape[1] != self.layers[0].input_dim:
+            raise ValueError(
+                f"{name} has {x.shape[1]} features, but the model was built for {self.layers[0].input_dim}"
+            )
+        return x
+
+    def _forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def _fused(self):
+        return self.layers[-1].activation == "softmax" and isinstance(self.loss, losses.CategoricalCrossentropy)
+
+    def _backward(self, y_true, y_pred):
+        last = self.layers[-1]
+        if self._fused():
+            Y = self.loss.one_hot(y_true, y_pred.shape[1]).astype(y_pred.dtype)
+            d_x = last.backward(None, d_z=(y_pred - Y) / len(y_pred))    # (P - Y) / N w.r.t. the logits
+        else:
+            d_x = last.backward(self.loss.gradient(y_true, y_pred))
+        for layer in reversed(self.layers[:-1]):
+            d_x = layer.backward(d_x)
+
+    def _step(self, x, y):
+        """One update on one batch; returns the batch's loss and number right (before the update)."""
+        y_pred = self._forward(x)
+        loss = float(np.mean(self.loss.per_example(y, y_pred)))
+        right = float(np.sum(self.loss.accuracy(y, y_pred))) if self.metrics else 0.0
+        self._backward(y, y_pred)
+        params = {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+        grads = {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+        self.optimizer.apply(params, grads)
+        return loss, right
+
+    def predict(self, x, batch_size=32, verbose=0):
+        x = self._inputs(x)
+        batch_size = _validate.positive_int(batch_size, "batch_size")
+        return np.concatenate([self._forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
+    def evaluate(self, x, y, batch_size=32, verbose=0):
+        """The loss (and accuracy, when compiled with it) over (x, y): a float, or [loss, accuracy]."""
+        self._require_compiled()
+        x = self._inputs(x)
+        y = self.loss.target(y, self.layers[-1].units, self.dtype)
+        _same_length(x, y)
+        values = self._evaluate(x, y, _validate.positive_int(batch_size, "batch_size"))
+        return values["loss"] if not self.metrics else [values["loss"], values["accuracy"]]
+
+    def _evaluate(self, x, y, batch_size):
+        loss_sum, right = 0.0, 0.0
+        for i in range(0, len(x), batch_size):
+            y_pred = self._forward(x[i:i + batch_size])
+            loss_sum += float(np.mean(self.loss.per_example(y[i:i + batch_size], y_pred))) * len(y_pred)
+            right += float(np.sum(self.loss.accuracy(y[i:i + batch_size], y_pred)))
+        values = {"loss": loss_sum / len(x)}
+        if self.metrics:
+            values["accuracy"] = right / len(x)
+        return values
+
+    # ---- training -------------------------------------------------------------------------
+    def fit(self, x, y, batch_size=32, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True):
+        self._require_compiled()
+        batch_size = _validate.positive_int(batch_size, "batch_size")
+        epochs = _validate.non_negative_int(epochs, "epochs")
+        validation_split = _validate.real_scalar(validation_split, "validation_split")
+        if not 0 <= validation_split < 1:
+            raise ValueError(f"validation_split must be in [0, 1); received {validation_split!r}")
+        x = self._inputs(x)
+        if len(x) == 0:
+            raise ValueError("x has no rows: fit needs at least one training example")
+        y = self.loss.target(y, self.layers[-1].units, self.dtype)
+        _same_length(x, y)
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (x_val, y_val)")
+            x_val = self._inputs(validation_data[0], "x_val")
+            y_val = self.loss.target(validation_data[1], self.layers[-1].units, self.dtype)
+            _same_length(x_val, y_val)
+        elif validation_split > 0:
+            n_train = math.floor(len(x) * (1 - validation_split))   # Keras: the last rows, before shuffling
+            if n_train == 0 or n_train == len(x):
+                raise ValueError(
+                    f"validation_split={validation_split} of {len(x)} examples leaves an empty training or "
+                    "validation set"
+                )
+            x, x_val, y, y_val = x[:n_train], x[n_train:], y[:n_train], y[n_train:]
+        else:
+            x_val = y_val = None
+
+        history = History()
+        callbacks = list(callbacks or [])
+        for callback in callbacks:
+            callback.set_model(self)
+            callback.on_train_begin()
+        self.stop_training = False
+        steps = math.ceil(len(x) / batch_size)
+        for epoch in range(epochs):
+            start_time = time.perf_counter()
+            order = self.rng.permutation(len(x)) if shuffle else np.arange(len(x))
+            loss_sum, right = 0.0, 0.0
+            for start in range(0, len(x), batch_size):
+                rows = order[start:start + batch_size]
+                batch_loss, batch_right = self._step(x[rows], y[rows])
+                loss_sum += batch_loss * len(rows)            # weighted by the batch's actual size
+                right += batch_right
+            logs = {"loss": loss_sum / len(x)}
+            if self.metrics:
+                logs["accuracy"] = right / len(x)
+            if x_val is not None:
+                logs.update({f"val_{k}": v for k, v in self._evaluate(x_val, y_val, batch_size).items()})
+            logs = dict(sorted(logs.items()))                  # accuracy, loss, val_accuracy, val_loss
+            history.epoch.append(epoch)
+            for key, value in logs.items():
+                history.history.setdefault(key, []).append(value)
+            if verbose:
+                shown = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                print(f"Epoch {epoch + 1}/{epochs}\n{steps}/{steps} - {time.perf_counter() - start_time:.1f}s - {shown}")
+                sys.stdout.flush()
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, logs)
+            if not all(math.isfinite(v) for v in logs.values()):
+                warnings.warn(
+                    f"training stopped at epoch {epoch + 1}: the loss became {logs['loss']} (NaN or inf). The "
+                    "steps overshoot: try a smaller learning rate (e.g. 10 times smaller) or normalize the inputs",
+                    RuntimeWarning, stacklevel=2,
+                )
+                self.stop_training = True
+            if self.stop_training:
+                break
+        for callback in callbacks:
+            callback.on_train_end()
+        return history
+
+    def _require_compiled(self):
+        if self.loss is None:
+            raise ValueError("compile the model first: model.compile(optimizer=..., loss=..., metrics=[...])")
+
+    # ---- weights, summary, saving -----------------------------------------------------------
+    def get_weights(self):
+        """[kernel_0, bias_0, kernel_1, bias_1, ...] as copies, like Keras ([] before the model is built)."""
+        return [layer.params[k].copy() for layer in self.layers if layer.built for k in ("kernel", "bias")]
+
+    def set_weights(self, weights):
+        current = [(layer, k) for layer in self.layers for k in ("kernel", "bias")]
+        if not self.built:
+            raise ValueError("the model is not built yet: call fit, predict or build(input_dim) first")
+        if len(weights) != len(current):
+            raise ValueError(f"set_weights needs {len(current)} arrays (kernel and bias per layer); received {len(weights)}")
+        for (layer, key), value in zip(current, weights):
+            value = np.asarray(value)
+            if value.shape != layer.params[key].shape:
+                raise ValueError(f"{layer.name} {key} has shape {layer.params[key].shape}; received {value.shape}")
+            layer.params[key] = value.astype(self.dtype)   # a copy: later training never changes the caller's array
+
+    def count_params(self):
+        return sum(layer.count_params() for layer in self.layers)
+
+    def summary(self):
+        """Print the layers, their output shapes and parameter counts, as Keras does."""
+        if not self.built:
+            raise ValueError("the model is not built yet, so its shapes are unknown: call fit, predict or "
+                             "model.build(input_dim) first")
+        rows = [(f"{layer.name} (Dense)", f"(None, {layer.units})", f"{layer.count_params():,}") for layer in self.layers]
+        widths = [max(len(h), *(len(r[i]) for r in rows)) + 2 for i, h in enumerate(("Layer (type)", "Output Shape", "Param #"))]
+        line = "".join(text.ljust(width) for text, width in zip(("Layer (type)", "Output Shape", "Param #"), widths))
+        print(f'Model: "{self.name}"')
+        print("─" * len(line))
+        print(line)
+        print("═" * len(line))
+        for row in rows:
+            print("".join(text.ljust(width) for text, width in zip(row, widths)))
+        print("─" * len(line))
+        print(f" Total params: {self.count_params():,}")
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype.name, "layers": [layer.get_config() for layer in self.layers],
+                "input_dim": self.layers[0].input_dim if self.built else None,
+                "loss": self.loss.name if self.loss else None, "metrics": self.metrics,
+                "optimizer": self.optimizer.get_config() if self.optimizer else None}
+
+    def save(self, filepath):
+        """Write architecture (JSON) and weights to one .npz file, atomically: a half-written file
+        never replaces a good one, because the data go to a temporary file that is renamed at the end."""
+        filepath = os.fspath(filepath)
+        if not filepath.endswith(".npz"):
+            raise ValueError(f"filepath must end in .npz; received {filepath!r}")
+        arrays = {f"weight_{i}": w for i, w in enumerate(self.get_weights())}
+        folder = os.path.dirname(os.path.abspath(filepath))
+        handle, temporary = tempfile.mkstemp(suffix=".npz.part", dir=folder)
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)      # mkstemp makes it private; a model file is not
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, config=np.array(json.dumps(self.get_config())), **arrays)
+            os.replace(temporary, filepath)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+def load_model(filepath, *, seed=None):
+    """Rebuild a model saved with Sequential.save: same layers, weights, loss, metrics and optimizer."""
+    with np.load(os.fspath(filepath), allow_pickle=False) as archive:
+        config = json.loads(str(archive["config"]))
+        weights = [archive[f"weight_{i}"] for i in range(2 * len(config["layers"]))
+                   if f"weight_{i}" in archive.files]
+    model = Sequential(name=config["name"], seed=seed, dtype=config["dtype"])
+    for layer in config["layers"]:
+        model.add(Dense(layer["units"], activation=layer["activation"], name=layer["name"]))
+    if config["input_dim"] is not None:
+        model.build(config["input_dim"])
+        model.set_weights(weights)
+    if config["loss"]:
+        model.compile(optimizer=optimizers.from_config(config["optimizer"]), loss=config["loss"],
+                      metrics=config["metrics"])
+    return model
+
+
+def _same_length(x, y):
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have one row per example: x has {len(x)} rows, y has {len(y)}")

@@ -35,4 +35,12 @@ CATALOGUE = {
         "accuracy": "(labels, probs)",
         "train_softmax_regression": "(X, labels, num_classes, lr, epochs, batch_size, rng)",
     },
+    "06_training_flow": {
+        "relu": "(x)",
+        "relu_backward": "(d_out, x)",
+        "dense_forward": "(X, W, b)",
+        "dense_backward": "(d_out, X, W)",
+        "validation_split_indices": "(n_samples, validation_split)",
+        "early_stopping_epoch": "(val_losses, patience, min_delta=0.0)",
+    },
 }

@@ -1,13 +1,18 @@
 """The grading round trip, through the real nbgrader commands an instructor runs.
 
 For each lesson, in a scratch course: generate the assignment (with a gradebook), submit as
-several students, autograde them all in one command, and read the scores from the gradebook:
+several students, autograde them all, and read the scores from the gradebook:
 - the instructor's solution gets full marks on every autograded cell;
 - the untouched student notebook gets zero, and is told what is not implemented;
 - each typical wrong implementation of a graded function loses that function's marks, with a
   failure message that names the mistake (tests/submissions/<lesson>.py lists them);
+- a wrong function costs only its own marks (each function is graded on its own);
 - each correct implementation written differently from the instructor's keeps full marks;
-- the feedback a student receives does not show the hidden tests.
+- the feedback a student receives shows the failures but not the hidden tests.
+
+Since every function is graded on its own, one submission can carry the k-th wrong variant of
+every function at once ("wrong-k"); the isolation itself is checked on submissions with one
+wrong function only ("alone-<function>"). That keeps the number of notebooks to grade small.
 """
 import importlib.util
 import re
@@ -41,21 +46,30 @@ def load_submissions(lesson):
     return module.WRONG, module.CORRECT
 
 
-def student_name(kind, function, index):
-    return re.sub(r"[^A-Za-z0-9]+", "-", f"{kind}-{function}-{index}")
-
-
 def variants(lesson):
-    """(student id, function, kind, description, source, expected words) for every submission."""
+    """(student id, function, kind, description, source, expected words) for every variant:
+    the k-th wrong variant of each function is in submission "wrong-k", the k-th correct one in
+    "correct-k"."""
     wrong, correct = load_submissions(lesson)
     rows = []
     for function, cases in wrong.items():
         for index, (description, source, words) in enumerate(cases):
-            rows.append((student_name("wrong", function, index), function, "wrong", description, source, words))
+            rows.append((f"wrong-{index}", function, "wrong", description, source, words))
     for function, cases in correct.items():
         for index, (description, source) in enumerate(cases):
-            rows.append((student_name("correct", function, index), function, "correct", description, source, None))
+            rows.append((f"correct-{index}", function, "correct", description, source, None))
     return rows
+
+
+def submissions_of(lesson):
+    """{student id: {function: source}} for every submission built from the variants."""
+    wrong, _ = load_submissions(lesson)
+    students = {}
+    for student, function, _, _, source, _ in variants(lesson):
+        students.setdefault(student, {})[function] = source.strip() + "\n"
+    for function, cases in wrong.items():
+        students[f"alone-{function}"] = {function: cases[0][1].strip() + "\n"}
+    return students
 
 
 @pytest.fixture(scope="module", params=lesson_ids())
@@ -69,9 +83,10 @@ def graded(request, tmp_path_factory):
 
     submissions = {"solution": fill_notebook(student_notebook, solution),
                    "blank": fill_notebook(student_notebook, {})}
-    for student, function, _, _, source, _ in variants(lesson):
-        assert function in solution, f"{lesson}: submissions name {function!r}, which is no solution cell"
-        submissions[student] = fill_notebook(student_notebook, {**solution, function: source.strip() + "\n"})
+    for student, sources in submissions_of(lesson).items():
+        unknown = set(sources) - set(solution)
+        assert not unknown, f"{lesson}: submissions name {sorted(unknown)}, which are no solution cells"
+        submissions[student] = fill_notebook(student_notebook, {**solution, **sources})
 
     # Two graders at once, one per core: students are split by a prefix on their ids, and all are
     # added to the gradebook first, so that the two processes only write their own grades.
@@ -127,13 +142,14 @@ def test_wrong_implementations_lose_their_marks_with_a_message_naming_the_mistak
 def test_a_mistake_costs_only_its_own_functions_marks(graded):
     """Each function is graded on its own: a wrong mse_loss must not also sink gradient_descent."""
     lesson, _, results, _ = graded
+    wrong, _ = load_submissions(lesson)
     problems = []
-    for student, function, kind, description, _, _ in variants(lesson):
-        if kind != "wrong":
-            continue
-        for cell, (score, max_score, error) in results[student].items():
+    for function, cases in wrong.items():
+        for cell, (score, max_score, error) in results[f"alone-{function}"].items():
+            if cell == f"test_{function}" and score != 0:
+                problems.append(f"wrong {function} ({cases[0][0]}) alone keeps {score} of {max_score}")
             if cell != f"test_{function}" and score != max_score:
-                problems.append(f"wrong {function} ({description}) also costs {cell}: {error}")
+                problems.append(f"wrong {function} ({cases[0][0]}) also costs {cell}: {error}")
     assert not problems, f"{lesson}:\n" + "\n".join(problems)
 
 
@@ -143,9 +159,13 @@ def test_correct_variants_keep_full_marks(graded):
     for student, function, kind, description, _, _ in variants(lesson):
         if kind != "correct":
             continue
-        for cell, (score, max_score, error) in results[student].items():
-            if score != max_score:
-                problems.append(f"{function} / {description}: {cell} scored {score} of {max_score}: {error}")
+        score, max_score, error = results[student][f"test_{function}"]
+        if score != max_score:
+            problems.append(f"{function} / {description}: scored {score} of {max_score}: {error}")
+    for student in {row[0] for row in variants(lesson) if row[2] == "correct"}:
+        lost = {cell: score for cell, (score, max_score, _) in results[student].items() if score != max_score}
+        if lost:
+            problems.append(f"{student} (correct variants only) lost marks on {lost}")
     assert not problems, f"{lesson}:\n" + "\n".join(problems)
 
 
@@ -153,14 +173,15 @@ def test_feedback_hides_the_hidden_tests_but_shows_each_failure(graded):
     """Feedback for every wrong submission: the failure message is there, no line of a hidden
     test is (neither in the cells nor quoted by a traceback)."""
     lesson, course, results, ids = graded
-    nbgrader(course, "generate_feedback", lesson)
+    nbgrader_parallel(course, *[("generate_feedback", lesson, "--student", f"p{group}-wrong-*")
+                                for group in range(GRADERS)])
     hidden = hidden_test_lines(lesson)
     problems = []
     for student, function, kind, description, _, words in variants(lesson):
         if kind != "wrong":
             continue
-        html = unescape((course / "feedback" / ids[student] / lesson / f"{lesson}.html").read_text(encoding="utf-8"))
-        text = re.sub(r"<[^>]+>", "", html)
+        html = (course / "feedback" / ids[student] / lesson / f"{lesson}.html").read_text(encoding="utf-8")
+        text = unescape(re.sub(r"<[^>]+>", "", html))          # drop the tags first, then decode &lt; etc.
         leaked = [line for line in hidden if line in text]
         if leaked:
             problems.append(f"{function} / {description}: feedback shows hidden lines {leaked[:3]}")

@@ -149,6 +149,20 @@ def plot_regression_fit(X, y, fits, ax=None, *, xlabel="feature x", ylabel="targ
     return ax
 
 
+def series_on(x, curves, name, x_name):
+    """Check {label: values} against the x values they are drawn on; return {label: float array}."""
+    checked = {}
+    for label, values in curves.items():
+        values = _validate.float_array(values, f"{name}[{label!r}]", ndim=1)
+        if values.shape != x.shape:
+            raise ValueError(
+                f"{name}[{label!r}] must have one value per {x_name}: {len(x)} {x_name} values, "
+                f"{len(values)} {name} values"
+            )
+        checked[label] = values
+    return checked
+
+
 def _at_least(value, minimum, name):
     number = _validate.positive_int(value, name)
     if number < minimum:
@@ -167,15 +181,7 @@ def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
         raise ValueError("eps_values must all be positive to be drawn on a log scale")
     if not isinstance(errors, dict) or not errors:
         raise TypeError(f"errors must be a non-empty dict {{label: errors}}; received {_validate.describe(errors)}")
-    checked = {}
-    for label, values in errors.items():
-        values = _validate.float_array(values, f"errors[{label!r}]", ndim=1)
-        if values.shape != eps_values.shape:
-            raise ValueError(
-                f"errors[{label!r}] must have one value per eps: {len(eps_values)} eps values, "
-                f"{len(values)} errors"
-            )
-        checked[label] = values
+    checked = series_on(eps_values, errors, "errors", "eps")
     ax = _axes(ax)
     for index, (label, values) in enumerate(checked.items()):
         color, linestyle = _style(index)

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from . import _validate
-from .plots import PALETTE, _axes, _style
+from .plots import PALETTE, _axes, _style, series_on
 
 
 def plot_softmax_example(logits, axes=None, *, class_names=None):
@@ -46,12 +46,7 @@ def plot_functions(x, curves, ax=None, *, xlabel="z", ylabel="value", title=None
     x = _validate.float_array(x, "x", ndim=1)
     if not isinstance(curves, dict) or not curves:
         raise TypeError(f"curves must be a non-empty dict {{label: values}}; received {_validate.describe(curves)}")
-    checked = {}
-    for label, values in curves.items():
-        values = _validate.float_array(values, f"curves[{label!r}]", ndim=1)
-        if values.shape != x.shape:
-            raise ValueError(f"curves[{label!r}] must have one value per x ({len(x)}); received {len(values)}")
-        checked[label] = values
+    checked = series_on(x, curves, "curves", "x")
     ax = _axes(ax)
     for index, (label, values) in enumerate(checked.items()):
         color, _ = _style(index)

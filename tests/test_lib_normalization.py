@@ -43,17 +43,6 @@ from nettrain_lib.plots_normalization import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures_and_forbid_show(monkeypatch):
-    """Close every figure after each test, and fail if a helper calls plt.show()."""
-    def show(*args, **kwargs):
-        raise AssertionError("a plot helper called plt.show()")
-
-    monkeypatch.setattr(plt, "show", show)
-    yield
-    plt.close("all")
-
-
 def without_warnings(function, *args, **kwargs):
     """Call function and fail if numpy (or anything else) warns: nbgrader would see the stderr."""
     with warnings.catch_warnings():

@@ -25,17 +25,6 @@ from nettrain_lib import (  # noqa: E402
 from nettrain_lib.plots import LARGEST_DRAWN_LOSS  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures_and_forbid_show(monkeypatch):
-    """Close every figure after each test, and fail if a helper calls plt.show()."""
-    def show(*args, **kwargs):
-        raise AssertionError("a plot helper called plt.show()")
-
-    monkeypatch.setattr(plt, "show", show)
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def data():
     return make_linear_regression(30, np.random.default_rng(0))

@@ -22,17 +22,6 @@ from nettrain_lib import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures_and_forbid_show(monkeypatch):
-    """Close every figure after each test, and fail if a helper calls plt.show()."""
-    def show(*args, **kwargs):
-        raise AssertionError("a plot helper called plt.show()")
-
-    monkeypatch.setattr(plt, "show", show)
-    yield
-    plt.close("all")
-
-
 def assert_labelled(ax):
     assert isinstance(ax, Axes)
     assert ax.get_xlabel().strip()

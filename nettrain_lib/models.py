@@ -24,7 +24,7 @@ Where this deliberately differs from Keras:
   logits. Keras differentiates through its clip to [1e-7, 1 - 1e-7], which gives a zero gradient for
   a clipped probability; the two agree whenever no probability is clipped.
 - save/load write one .npz file (weights plus the architecture as JSON, no pickle), not a .keras zip.
-- verbose=1 prints one line per epoch, not a live progress bar.
+- verbose=1 prints Keras's end-of-epoch line once per epoch, not a live progress bar.
 - Only Dense layers; dtype float32 by default (Keras's floatx) or float64 via Sequential(dtype="float64").
 - A loss that becomes NaN or inf ends training after that epoch with a RuntimeWarning that suggests a
   smaller learning rate (Keras needs the TerminateOnNaN callback for this, and stops mid-epoch).
@@ -232,8 +232,10 @@ class Sequential:
             for key, value in logs.items():
                 history.history.setdefault(key, []).append(value)
             if verbose:
+                elapsed = time.perf_counter() - start_time
                 shown = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-                print(f"Epoch {epoch + 1}/{epochs}\n{steps}/{steps} - {time.perf_counter() - start_time:.1f}s - {shown}")
+                print(f"Epoch {epoch + 1}/{epochs}\n{steps}/{steps} {'━' * 20} {elapsed:.0f}s "
+                      f"{1000 * elapsed / steps:.0f}ms/step - {shown}")      # Keras's line, drawn once
                 sys.stdout.flush()
             for callback in callbacks:
                 callback.on_epoch_end(epoch, logs)

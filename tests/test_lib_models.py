@@ -329,7 +329,7 @@ def test_verbose_1_prints_one_block_per_epoch(capsys):
     assert len(lines) == 6
     assert lines[0::2] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"]
     for epoch, line in enumerate(lines[1::2]):
-        assert line.startswith("2/2 - ")
+        assert line.startswith("2/2 " + "━" * 20 + " ") and "ms/step - " in line
         assert line.endswith(f"accuracy: {history.history['accuracy'][epoch]:.4f} - loss: "
                              f"{history.history['loss'][epoch]:.4f} - val_accuracy: "
                              f"{history.history['val_accuracy'][epoch]:.4f} - val_loss: "

@@ -151,6 +151,8 @@ def plot_regression_fit(X, y, fits, ax=None, *, xlabel="feature x", ylabel="targ
 
 def series_on(x, curves, name, x_name):
     """Check {label: values} against the x values they are drawn on; return {label: float array}."""
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError(f"{name} must be a non-empty dict {{label: values}}; received {_validate.describe(curves)}")
     checked = {}
     for label, values in curves.items():
         values = _validate.float_array(values, f"{name}[{label!r}]", ndim=1)
@@ -179,8 +181,6 @@ def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
     eps_values = _validate.float_array(eps_values, "eps_values", ndim=1)
     if np.any(eps_values <= 0):
         raise ValueError("eps_values must all be positive to be drawn on a log scale")
-    if not isinstance(errors, dict) or not errors:
-        raise TypeError(f"errors must be a non-empty dict {{label: errors}}; received {_validate.describe(errors)}")
     checked = series_on(eps_values, errors, "errors", "eps")
     ax = _axes(ax)
     for index, (label, values) in enumerate(checked.items()):

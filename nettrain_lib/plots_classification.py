@@ -44,8 +44,6 @@ def plot_softmax_example(logits, axes=None, *, class_names=None):
 def plot_functions(x, curves, ax=None, *, xlabel="z", ylabel="value", title=None):
     """Draw several functions of one variable, `curves` = {label: values on x}; dashed after the first."""
     x = _validate.float_array(x, "x", ndim=1)
-    if not isinstance(curves, dict) or not curves:
-        raise TypeError(f"curves must be a non-empty dict {{label: values}}; received {_validate.describe(curves)}")
     checked = series_on(x, curves, "curves", "x")
     ax = _axes(ax)
     for index, (label, values) in enumerate(checked.items()):

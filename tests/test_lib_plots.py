@@ -372,8 +372,8 @@ def test_error_vs_step_size():
 @pytest.mark.parametrize(
     "eps_values, errors, error, message",
     [
-        ([1e-1, 1e-2], [1.0, 2.0], TypeError, "errors must be a non-empty dict {label: errors}; received list"),
-        ([1e-1, 1e-2], {}, TypeError, "errors must be a non-empty dict {label: errors}; received dict {}"),
+        ([1e-1, 1e-2], [1.0, 2.0], TypeError, "errors must be a non-empty dict {label: values}; received list"),
+        ([1e-1, 1e-2], {}, TypeError, "errors must be a non-empty dict {label: values}; received dict {}"),
         ([1e-1, 1e-2, 1e-3], {"central": [1.0, 2.0]}, ValueError,
          "errors['central'] must have one value per eps: 3 eps values, 2 errors"),
         ([[1e-1, 1e-2]], {"central": [1.0, 2.0]}, ValueError, "eps_values must be a 1-D array; received an array of shape (1, 2)"),

@@ -17,6 +17,10 @@ def relu(x):
 """, "changed its input"),
     ],
     "relu_backward": [
+        ("divides by x (passes the visible test)", """
+def relu_backward(d_out, x):
+    return d_out * np.maximum(x, 0) / x
+""", "no division by x"),
         ("the mask only", """
 def relu_backward(d_out, x):
     return (x > 0).astype(float)
@@ -41,6 +45,14 @@ def dense_forward(X, W, b):
 """, "could not be broadcast"),
     ],
     "dense_backward": [
+        ("db summed over the units (passes the visible test with a diagonal d_out)", """
+def dense_backward(d_out, X, W):
+    return d_out @ W.T, X.T @ d_out, d_out.sum(axis=1)
+""", "axis=0, one value per unit"),
+        ("returns (dW, dX, db)", """
+def dense_backward(d_out, X, W):
+    return X.T @ d_out, d_out @ W.T, d_out.sum(axis=0)
+""", "the order is (dX, dW, db)"),
         ("db as a mean", """
 def dense_backward(d_out, X, W):
     return d_out @ W.T, X.T @ d_out, d_out.mean(axis=0)
@@ -97,6 +109,16 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
                 return epoch
     return None
 """, "BEST loss so far"),
+        ("patience 0 also stops on an improving epoch (passes the visible test)", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, best_epoch = val_losses[0], 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] + min_delta < best:
+            best, best_epoch = val_losses[epoch], epoch
+        if epoch - best_epoch >= patience:
+            return epoch
+    return None
+""", "epochs that improve never stop training"),
         ("ignores min_delta", """
 def early_stopping_epoch(val_losses, patience, min_delta=0.0):
     best, wait = None, 0

@@ -22,6 +22,8 @@ CASES = {
     "sgd_cce": ("sgd", "categorical_crossentropy", "softmax", 0.2, 4, 16),
     "sgdm_sparse": ("sgd_momentum", "sparse_categorical_crossentropy", "softmax", 0.25, 3, 20),
     "adam_mse": ("adam", "mse", "linear", 0.0, 3, 32),
+    "rmsprop_cce": ("rmsprop", "categorical_crossentropy", "softmax", 0.2, 3, 32),
+    "adam_l2_cce": ("adam_l2", "categorical_crossentropy", "softmax", 0.2, 3, 32),
 }
 
 
@@ -49,10 +51,11 @@ def run_keras(case, dtype):
     keras.config.set_dtype_policy(dtype)   # the policy keeps its first value unless set too
     optimizer, loss, last, split, epochs, batch = CASES[case]
     X, labels, Y = data(dtype)
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu"),
+    regularizer = keras.regularizers.L2(0.01) if optimizer == "adam_l2" else None
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu", kernel_regularizer=regularizer),
                               keras.layers.Dense(3, activation=last)])
     model.set_weights(initial_weights(dtype))
-    opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9) if optimizer == "sgd_momentum" else optimizer
+    opt = {"sgd_momentum": keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), "adam_l2": "adam"}.get(optimizer, optimizer)
     model.compile(optimizer=opt, loss=loss, metrics=["accuracy"] if loss != "mse" else [])
     history = model.fit(X, targets(loss, labels, Y), batch_size=batch, epochs=epochs,
                         validation_split=split, shuffle=False, verbose=0)
@@ -63,12 +66,15 @@ def run_nettrain(case, dtype):
     from nettrain_lib.layers import Dense
     from nettrain_lib.models import Sequential
     from nettrain_lib.optimizers import SGD
+    from nettrain_lib.regularizers import L2
     optimizer, loss, last, split, epochs, batch = CASES[case]
     X, labels, Y = data(dtype)
-    model = Sequential([Dense(16, activation="relu"), Dense(3, activation=last)], seed=0, dtype=dtype)
+    regularizer = L2(0.01) if optimizer == "adam_l2" else None
+    model = Sequential([Dense(16, activation="relu", kernel_regularizer=regularizer), Dense(3, activation=last)],
+                       seed=0, dtype=dtype)
     model.build(8)
     model.set_weights(initial_weights(dtype))
-    opt = SGD(learning_rate=0.05, momentum=0.9) if optimizer == "sgd_momentum" else optimizer
+    opt = {"sgd_momentum": SGD(learning_rate=0.05, momentum=0.9), "adam_l2": "adam"}.get(optimizer, optimizer)
     model.compile(optimizer=opt, loss=loss, metrics=["accuracy"] if loss != "mse" else [])
     history = model.fit(X, targets(loss, labels, Y), batch_size=batch, epochs=epochs,
                         validation_split=split, shuffle=False, verbose=0)

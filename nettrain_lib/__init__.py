@@ -4,10 +4,10 @@ Each lesson's graded functions have a reference version here, so that later less
 what earlier ones taught. `nettrain_lib.checks` holds the helpers the notebooks' test cells use.
 """
 from .batching import iterate_minibatches, make_batches, steps_per_epoch, total_iterations
-from .callbacks import EarlyStopping, ModelCheckpoint
+from .callbacks import EarlyStopping, LearningRateScheduler, ModelCheckpoint
 from .data import make_linear_regression
 from .gradcheck import numerical_gradient, relative_error
-from .layers import Dense
+from .layers import Dense, Dropout
 from .linear import (
     gradient_descent,
     gradient_descent_path,
@@ -32,7 +32,7 @@ from .normalization import (
     weights_descent_path,
 )
 from .optim import gradient_descent_step
-from .optimizers import SGD, Adam
+from .optimizers import SGD, Adam, RMSprop
 from .plots import (
     PALETTE,
     plot_batch_partition,
@@ -52,24 +52,31 @@ from .plots_normalization import (
     plot_weight_contours,
     weights_loss_grid,
 )
+from .regularizers import L2
+from .schedules import cosine_decay, exponential_decay, step_decay
 from .timing import gradient_throughput, seconds_per_epoch
 from .toy import double_well, double_well_descent, double_well_offsets
 
 __all__ = [
     "Adam",
+    "cosine_decay",
     "Dense",
     "double_well",
     "double_well_descent",
     "double_well_offsets",
+    "Dropout",
     "EarlyStopping",
+    "exponential_decay",
     "gradient_descent",
     "gradient_descent_path",
     "gradient_descent_step",
     "gradient_throughput",
     "History",
     "iterate_minibatches",
+    "L2",
     "l2_normalize",
     "largest_stable_lr",
+    "LearningRateScheduler",
     "least_squares_fit",
     "load_model",
     "loss_grid",
@@ -98,12 +105,14 @@ __all__ = [
     "plot_throughput",
     "plot_weight_contours",
     "relative_error",
+    "RMSprop",
     "saturated_fraction",
     "seconds_per_epoch",
     "Sequential",
     "SGD",
     "standardize_fit",
     "standardize_transform",
+    "step_decay",
     "steps_per_epoch",
     "steps_to_converge",
     "total_iterations",

@@ -24,6 +24,9 @@ class Callback:
     def on_train_begin(self, logs=None):
         pass
 
+    def on_epoch_begin(self, epoch, logs=None):
+        pass
+
     def on_epoch_end(self, epoch, logs=None):
         pass
 
@@ -111,3 +114,25 @@ class ModelCheckpoint(_Monitor):
                 print(f"Epoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}")
             self.best = current
         self.model.save(path)
+
+
+class LearningRateScheduler(Callback):
+    """Set the optimizer's learning rate at the start of every epoch to schedule(epoch, lr), as Keras
+    does; the rate used is recorded in the logs (and so in History) as "learning_rate"."""
+
+    def __init__(self, schedule, verbose=0):
+        if not callable(schedule):
+            raise TypeError(f"schedule must be a function schedule(epoch, lr) -> lr; received {schedule!r}")
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        lr = float(self.schedule(epoch, self.model.optimizer.learning_rate))
+        if not (lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"the schedule returned learning rate {lr!r} for epoch {epoch}; it must be positive")
+        self.model.optimizer.learning_rate = lr
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None:
+            logs["learning_rate"] = self.model.optimizer.learning_rate

@@ -25,7 +25,7 @@ Where this deliberately differs from Keras:
   a clipped probability; the two agree whenever no probability is clipped.
 - save/load write one .npz file (weights plus the architecture as JSON, no pickle), not a .keras zip.
 - verbose=1 prints Keras's end-of-epoch line once per epoch, not a live progress bar.
-- Only Dense layers; dtype float32 by default (Keras's floatx) or float64 via Sequential(dtype="float64").
+- Dense and Dropout layers only; dtype float32 by default (Keras's floatx) or float64 via Sequential(dtype="float64").
 - A loss that becomes NaN or inf ends training after that epoch with a RuntimeWarning that suggests a
   smaller learning rate (Keras needs the TerminateOnNaN callback for this, and stops mid-epoch).
 - EarlyStopping and ModelCheckpoint raise an error naming the monitored value when fit does not
@@ -45,7 +45,7 @@ import warnings
 import numpy as np
 
 from . import _validate, losses, optimizers
-from .layers import Dense
+from .layers import Dense, Dropout
 
 
 class History:
@@ -76,9 +76,9 @@ class Sequential:
 
     # ---- building -------------------------------------------------------------------------
     def add(self, layer):
-        if not isinstance(layer, Dense):
+        if not isinstance(layer, (Dense, Dropout)):
             raise TypeError(f"Sequential.add takes a layer such as Dense(64, activation='relu'); received {layer!r}")
-        layer.name = layer.name or f"dense_{len(self.layers)}"
+        layer.name = layer.name or f"{type(layer).__name__.lower()}_{len(self.layers)}"
         self.layers.append(layer)
 
     def build(self, input_dim):
@@ -95,9 +95,7 @@ class Sequential:
     def built(self):
         return bool(self.layers) and all(layer.built for layer in self.layers)
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        if optimizer == "rmsprop":
-            raise ValueError("optimizer must be 'sgd', 'adam' or an optimizer object (RMSprop comes in lesson 07)")
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):     # Keras's default optimizer
         self.optimizer = optimizers.get(optimizer)
         if loss is None:
             raise ValueError("compile needs a loss, such as loss='categorical_crossentropy'")
@@ -121,10 +119,13 @@ class Sequential:
             )
         return x
 
-    def _forward(self, x):
+    def _forward(self, x, training=False):
         for layer in self.layers:
-            x = layer.forward(x)
+            x = layer.forward(x, training=training)
         return x
+
+    def _penalty(self):
+        return sum(layer.regularization_loss() for layer in self.layers)
 
     def _fused(self):
         return self.layers[-1].activation == "softmax" and isinstance(self.loss, losses.CategoricalCrossentropy)
@@ -141,8 +142,8 @@ class Sequential:
 
     def _step(self, x, y):
         """One update on one batch; returns the batch's loss and number right (before the update)."""
-        y_pred = self._forward(x)
-        loss = float(np.mean(self.loss.per_example(y, y_pred)))
+        y_pred = self._forward(x, training=True)
+        loss = float(np.mean(self.loss.per_example(y, y_pred))) + self._penalty()
         right = float(np.sum(self.loss.accuracy(y, y_pred))) if self.metrics else 0.0
         self._backward(y, y_pred)
         params = {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
@@ -170,7 +171,7 @@ class Sequential:
             y_pred = self._forward(x[i:i + batch_size])
             loss_sum += float(np.mean(self.loss.per_example(y[i:i + batch_size], y_pred))) * len(y_pred)
             right += float(np.sum(self.loss.accuracy(y[i:i + batch_size], y_pred)))
-        values = {"loss": loss_sum / len(x)}
+        values = {"loss": loss_sum / len(x) + self._penalty()}      # Keras counts the penalty too
         if self.metrics:
             values["accuracy"] = right / len(x)
         return values
@@ -214,6 +215,8 @@ class Sequential:
         self.stop_training = False
         steps = math.ceil(len(x) / batch_size)
         for epoch in range(epochs):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
             start_time = time.perf_counter()
             order = self.rng.permutation(len(x)) if shuffle else np.arange(len(x))
             loss_sum, right = 0.0, 0.0
@@ -227,7 +230,9 @@ class Sequential:
                 logs["accuracy"] = right / len(x)
             if x_val is not None:
                 logs.update({f"val_{k}": v for k, v in self._evaluate(x_val, y_val, batch_size).items()})
-            logs = dict(sorted(logs.items()))                  # accuracy, loss, val_accuracy, val_loss
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, logs)         # may add to logs (learning_rate)
+            logs = dict(sorted(logs.items()))              # accuracy, learning_rate, loss, val_accuracy, val_loss
             history.epoch.append(epoch)
             for key, value in logs.items():
                 history.history.setdefault(key, []).append(value)
@@ -237,8 +242,6 @@ class Sequential:
                 print(f"Epoch {epoch + 1}/{epochs}\n{steps}/{steps} {'━' * 20} {elapsed:.0f}s "
                       f"{1000 * elapsed / steps:.0f}ms/step - {shown}")      # Keras's line, drawn once
                 sys.stdout.flush()
-            for callback in callbacks:
-                callback.on_epoch_end(epoch, logs)
             if not all(math.isfinite(v) for v in logs.values()):
                 warnings.warn(
                     f"training stopped at epoch {epoch + 1}: the loss became {logs['loss']} (NaN or inf). The "
@@ -259,10 +262,10 @@ class Sequential:
     # ---- weights, summary, saving -----------------------------------------------------------
     def get_weights(self):
         """[kernel_0, bias_0, kernel_1, bias_1, ...] as copies, like Keras ([] before the model is built)."""
-        return [layer.params[k].copy() for layer in self.layers if layer.built for k in ("kernel", "bias")]
+        return [layer.params[k].copy() for layer in self.layers if layer.built for k in layer.params]
 
     def set_weights(self, weights):
-        current = [(layer, k) for layer in self.layers for k in ("kernel", "bias")]
+        current = [(layer, k) for layer in self.layers for k in layer.params]
         if not self.built:
             raise ValueError("the model is not built yet: call fit, predict or build(input_dim) first")
         if len(weights) != len(current):
@@ -281,7 +284,8 @@ class Sequential:
         if not self.built:
             raise ValueError("the model is not built yet, so its shapes are unknown: call fit, predict or "
                              "model.build(input_dim) first")
-        rows = [(f"{layer.name} (Dense)", f"(None, {layer.units})", f"{layer.count_params():,}") for layer in self.layers]
+        rows = [(f"{layer.name} ({type(layer).__name__})", f"(None, {layer.units})", f"{layer.count_params():,}")
+                for layer in self.layers]
         widths = [max(len(h), *(len(r[i]) for r in rows)) + 2 for i, h in enumerate(("Layer (type)", "Output Shape", "Param #"))]
         line = "".join(text.ljust(width) for text, width in zip(("Layer (type)", "Output Shape", "Param #"), widths))
         print(f'Model: "{self.name}"')
@@ -328,7 +332,11 @@ def load_model(filepath, *, seed=None):
                    if f"weight_{i}" in archive.files]
     model = Sequential(name=config["name"], seed=seed, dtype=config["dtype"])
     for layer in config["layers"]:
-        model.add(Dense(layer["units"], activation=layer["activation"], name=layer["name"]))
+        if layer["class_name"] == "Dropout":
+            model.add(Dropout(layer["rate"], name=layer["name"]))
+        else:
+            model.add(Dense(layer["units"], activation=layer["activation"], name=layer["name"],
+                            kernel_regularizer=layer.get("kernel_regularizer")))
     if config["input_dim"] is not None:
         model.build(config["input_dim"])
         model.set_weights(weights)

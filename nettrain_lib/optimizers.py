@@ -3,6 +3,7 @@
 SGD(learning_rate=0.01, momentum=0.0, nesterov=False), in Keras's form:
     velocity = momentum * velocity - learning_rate * grad
     param += velocity                                   (nesterov: param += momentum * velocity - learning_rate * grad)
+RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7): see the class.
 Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7), in Keras's form, t counting from 1:
     m += (1 - beta_1) * (grad - m);  v += (1 - beta_2) * (grad**2 - v)
     alpha = learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)
@@ -83,11 +84,46 @@ class Adam(Optimizer):
                 "beta_2": self.beta_2, "epsilon": self.epsilon}
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+class RMSprop(Optimizer):
+    """RMSprop in Keras's form (epsilon inside the square root, as Keras writes it):
+    velocity = rho * velocity + (1 - rho) * grad**2;  param -= learning_rate * grad / sqrt(velocity + epsilon).
+    With momentum > 0 the increments are accumulated: m = momentum * m + increment; param -= m."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.rho = _validate.real_scalar(rho, "rho")
+        if not 0 <= self.rho < 1:
+            raise ValueError(f"rho must be in [0, 1); received {rho!r}")
+        self.momentum = _validate.real_scalar(momentum, "momentum")
+        if not 0 <= self.momentum <= 1:
+            raise ValueError(f"momentum must be between 0 and 1; received {momentum!r}")
+        self.epsilon = _validate.positive_scalar(epsilon, "epsilon")
+        self._velocities, self._momentums = {}, {}
+
+    def _update(self, name, param, grad):
+        dtype = param.dtype.type
+        rho = dtype(self.rho)
+        velocity = self._velocities.setdefault(name, np.zeros_like(param))
+        velocity *= rho
+        velocity += (1 - rho) * grad * grad
+        increment = dtype(self.learning_rate) * grad / np.sqrt(velocity + dtype(self.epsilon))
+        if self.momentum > 0:
+            accumulated = self._momentums.setdefault(name, np.zeros_like(param))
+            accumulated *= dtype(self.momentum)
+            accumulated += increment
+            increment = accumulated
+        param -= increment
+
+    def get_config(self):
+        return {"name": "rmsprop", "learning_rate": self.learning_rate, "rho": self.rho,
+                "momentum": self.momentum, "epsilon": self.epsilon}
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
 def get(optimizer):
-    """An optimizer object from a name ("sgd", "adam", with Keras's defaults) or the object itself."""
+    """An optimizer object from a name ("sgd", "adam", "rmsprop", with Keras's defaults) or the object itself."""
     if isinstance(optimizer, Optimizer):
         return optimizer
     if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:

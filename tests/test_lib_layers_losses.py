@@ -218,7 +218,8 @@ def test_dense_repr_config_and_count():
     assert layer.count_params() == 0
     layer.build(64, np.random.default_rng(0), np.float32)
     assert layer.count_params() == 64 * 64 + 64 == 4160
-    assert layer.get_config() == {"class_name": "Dense", "units": 64, "activation": "relu", "name": "hidden"}
+    assert layer.get_config() == {"class_name": "Dense", "units": 64, "activation": "relu", "name": "hidden",
+                                  "kernel_regularizer": None}
     assert Dense(3).activation == "linear"
 
 

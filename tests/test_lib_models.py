@@ -467,8 +467,7 @@ def test_fit_and_evaluate_before_compile():
 @pytest.mark.parametrize(
     "compile_arguments, message",
     [
-        (dict(optimizer="adagrad", loss="mse"), "optimizer must be one of 'sgd', 'adam' or an optimizer object"),
-        (dict(optimizer="rmsprop", loss="mse"), "optimizer must be 'sgd', 'adam' or an optimizer object"),
+        (dict(optimizer="adagrad", loss="mse"), "optimizer must be one of 'sgd', 'adam', 'rmsprop' or an optimizer object"),
         (dict(optimizer="adam", loss="hinge"),
          "loss must be one of 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'mse', "
          "'mean_squared_error'; received 'hinge'"),

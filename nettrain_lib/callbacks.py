@@ -126,7 +126,10 @@ class LearningRateScheduler(Callback):
         self.schedule, self.verbose = schedule, verbose
 
     def on_epoch_begin(self, epoch, logs=None):
-        lr = float(self.schedule(epoch, self.model.optimizer.learning_rate))
+        try:
+            lr = float(self.schedule(epoch, self.model.optimizer.learning_rate))
+        except TypeError:                      # Keras also accepts the older schedule(epoch)
+            lr = float(self.schedule(epoch))
         if not (lr > 0 and math.isfinite(lr)):
             raise ValueError(f"the schedule returned learning rate {lr!r} for epoch {epoch}; it must be positive")
         self.model.optimizer.learning_rate = lr

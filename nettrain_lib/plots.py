@@ -286,3 +286,31 @@ def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", yl
         ax.legend()
     ax.grid(True, alpha=0.3)
     return ax
+
+
+def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolution=200, title=None,
+                           xlabel="parameter θ1", ylabel="parameter θ2"):
+    """Contour plot of a function of two parameters, f(theta1, theta2) evaluated on numpy grids.
+
+    Levels are spaced evenly in value between the grid's minimum and maximum, so a saddle (values
+    below and above the start) and a valley are drawn alike. The axes keep the given ranges.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function f(theta1, theta2) of two arrays; received {_validate.describe(f)}")
+    x_values = np.linspace(*_validate.range_pair(x_range, "x_range"), _at_least(resolution, 2, "resolution"))
+    y_values = np.linspace(*_validate.range_pair(y_range, "y_range"), resolution)
+    levels = _at_least(levels, 2, "levels")
+    grid_x, grid_y = np.meshgrid(x_values, y_values)
+    values = np.asarray(f(grid_x, grid_y), dtype=float)
+    if values.shape != grid_x.shape:
+        raise ValueError(f"f must return one value per grid point, shape {grid_x.shape}; it returned {values.shape}")
+    ax = _axes(ax, figsize=(6.4, 5.2))
+    ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.8)
+    ax.set_xlim(x_values[0], x_values[-1])
+    ax.set_ylim(y_values[0], y_values[-1])
+    ax.autoscale(False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax

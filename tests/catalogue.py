@@ -43,4 +43,12 @@ CATALOGUE = {
         "validation_split_indices": "(n_samples, validation_split)",
         "early_stopping_epoch": "(val_losses, patience, min_delta=0.0)",
     },
+    "07_optimizers": {
+        "momentum_step": "(param, grad, velocity, lr, momentum=0.9)",
+        "rmsprop_step": "(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-07)",
+        "adam_step": "(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-07)",
+        "step_decay": "(lr0, epoch, drop=0.5, epochs_per_drop=10)",
+        "l2_penalty_grad": "(grad, W, lam)",
+        "dropout_forward": "(X, rate, rng, training=True)",
+    },
 }

@@ -96,3 +96,14 @@ def test_stored_outputs_are_reproducible(lesson):
             text = str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
             assert not re.search(r" at 0x[0-9a-f]+", text), f"{lesson}: an output shows a memory address: {text[:80]}"
             assert output.get("output_type") != "error", f"{lesson}: a stored output is an error"
+
+
+@pytest.mark.parametrize("lesson", lesson_ids())
+def test_links_to_other_lessons_point_to_existing_notebooks(lesson):
+    """Every link ../<lesson>/<lesson>.ipynb in a lesson's text leads to a lesson that exists."""
+    text = "\n".join(c.source for c in notebook(lesson).cells if c.cell_type == "markdown")
+    links = re.findall(r"\]\(\.\./([^)/]+)/([^)]+\.ipynb)\)", text)
+    for folder, name in links:
+        assert (ROOT / "lessons" / folder / name).is_file(), f"{lesson} links to ../{folder}/{name}, which does not exist"
+    assert "in preparation" not in text or lesson == lesson_ids()[-1], (
+        f"{lesson} still says a lesson is 'in preparation'")

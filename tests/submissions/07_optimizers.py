@@ -2,6 +2,11 @@
 
 WRONG = {
     "momentum_step": [
+        ("the textbook form v = mu v + g, p -= lr v", """
+def momentum_step(param, grad, velocity, lr, momentum=0.9):
+    velocity = momentum * velocity + grad
+    return param - lr * velocity, velocity
+""", "textbook form"),
         ("velocity with the wrong sign", """
 def momentum_step(param, grad, velocity, lr, momentum=0.9):
     velocity = momentum * velocity + lr * grad
@@ -21,6 +26,11 @@ def momentum_step(param, grad, velocity, lr, momentum=0.9):
 """, "changed its input"),
     ],
     "rmsprop_step": [
+        ("rho and 1 - rho swapped", """
+def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
+    sq_avg = (1 - rho) * sq_avg + rho * grad ** 2
+    return param - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
+""", "rho and 1 - rho are swapped"),
         ("no (1 - rho) weight", """
 def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
     sq_avg = rho * sq_avg + grad ** 2
@@ -50,15 +60,19 @@ def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
     v = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)
     return param - lr * m / (np.sqrt(v) + eps), m, v
 """, "bias-corrected"),
-        ("corrects with t + 1 (passes the visible test? no)", """
+        ("corrects with t + 1", """
 def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad ** 2
     m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-""", "expected value"),
+""", "the bias correction uses t + 1"),
     ],
     "step_decay": [
+        ("epochs counted from 1", """
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
+    return lr0 * drop ** ((epoch - 1) // epochs_per_drop)
+""", "epochs are counted from 1"),
         ("no floor", """
 def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
     return lr0 * drop ** (epoch / epochs_per_drop)
@@ -87,6 +101,14 @@ def l2_penalty_grad(grad, W, lam):
 """, "instead of its gradient"),
     ],
     "dropout_forward": [
+        ("one mask shared by every row (passes the visible test)", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    keep = rng.random(X.shape[1]) < 1 - rate
+    mask = np.broadcast_to(keep / (1 - rate), X.shape)
+    return X * mask, mask
+""", "got the same mask"),
         ("no scaling", """
 def dropout_forward(X, rate, rng, training=True):
     if not training:

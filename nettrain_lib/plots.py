@@ -68,7 +68,7 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
     if log_scale:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel + (" (log scale)" if log_scale else ""))
+    ax.set_ylabel(ylabel + (" (log scale)" if log_scale and ylabel else ""))   # an empty label stays empty
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)

@@ -165,6 +165,16 @@ def l2_normalize(X):
 """, "L1 norm"),
     ],
     "normalize_splits": [
+        ("unknown methods fall through to l2 (passes the visible test)", """
+def normalize_splits(X_train, X_test, method):
+    if method == "minmax":
+        x_min, x_max = min_max_fit(X_train)
+        return min_max_transform(X_train, x_min, x_max), min_max_transform(X_test, x_min, x_max)
+    if method == "standard":
+        mean, std = standardize_fit(X_train)
+        return standardize_transform(X_train, mean, std), standardize_transform(X_test, mean, std)
+    return l2_normalize(X_train), l2_normalize(X_test)
+""", "an unknown method must raise ValueError"),
         ("each split scaled with its own statistics", """
 def normalize_splits(X_train, X_test, method):
     if method == "minmax":

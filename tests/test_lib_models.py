@@ -1,27 +1,22 @@
 """Tests of nettrain_lib.models: Sequential.fit's Keras 3 semantics redone by hand, parity with stored
 Keras 3.15 results, bad input, diverging runs, summary, weights, and save / load_model."""
 import copy
-import importlib.util
 import inspect
 import json
 import math
 import os
 import re
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from libtools import load_bench, load_keras_results
 from nettrain_lib import models
 from nettrain_lib.layers import Dense
 from nettrain_lib.models import History, Sequential, load_model
 from nettrain_lib.optimizers import SGD, Adam
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_PATH = ROOT / "bench" / "keras_parity.py"
-FIXTURE_PATH = ROOT / "tests" / "fixtures" / "keras_parity.npz"
 
 
 def classification_data(n=60, seed=0):
@@ -338,30 +333,12 @@ def test_verbose_1_prints_one_block_per_epoch(capsys):
 
 # ---------------------------------------------------------------- Keras parity
 
-def load_bench():
-    """bench/keras_parity.py as a module, loaded from its path (it edits sys.path and the environment
-    on import: both are put back)."""
-    saved_path, saved_backend = list(sys.path), os.environ.get("KERAS_BACKEND")
-    spec = importlib.util.spec_from_file_location("keras_parity_bench", BENCH_PATH)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved_path
-        if saved_backend is None:
-            os.environ.pop("KERAS_BACKEND", None)
-        else:
-            os.environ["KERAS_BACKEND"] = saved_backend
-    return module
-
-
 BENCH = load_bench()
 
 
 @pytest.fixture(scope="module")
 def keras_results():
-    with np.load(FIXTURE_PATH, allow_pickle=False) as archive:
-        return {name: archive[name] for name in archive.files}
+    return load_keras_results()
 
 
 def test_parity_fixture_covers_every_case(keras_results):

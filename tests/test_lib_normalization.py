@@ -12,10 +12,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
+
+from libtools import assert_labelled  # noqa: E402
 
 from nettrain_lib import PALETTE, gradient_descent_path, mse_gradients, numerical_gradient  # noqa: E402
 from nettrain_lib.normalization import (  # noqa: E402
@@ -48,12 +48,6 @@ def without_warnings(function, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return function(*args, **kwargs)
-
-
-def assert_labelled(ax):
-    assert isinstance(ax, Axes)
-    assert ax.get_xlabel().strip()
-    assert ax.get_ylabel().strip()
 
 
 # The worked example of the lesson's tests: three rows, the last feature constant.

@@ -8,8 +8,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.contour import ContourSet  # noqa: E402
+
+from libtools import assert_labelled, legend_labels  # noqa: E402
 
 from nettrain_lib import (  # noqa: E402
     PALETTE,
@@ -28,16 +29,6 @@ from nettrain_lib.plots import LARGEST_DRAWN_LOSS  # noqa: E402
 @pytest.fixture
 def data():
     return make_linear_regression(30, np.random.default_rng(0))
-
-
-def assert_labelled(ax):
-    assert isinstance(ax, Axes)
-    assert ax.get_xlabel().strip()
-    assert ax.get_ylabel().strip()
-
-
-def legend_labels(ax):
-    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 # ---------------------------------------------------------------- plot_loss_curves

@@ -12,6 +12,8 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
+from libtools import assert_labelled, legend_labels  # noqa: E402
+
 from nettrain_lib import (  # noqa: E402
     PALETTE,
     double_well,
@@ -20,16 +22,6 @@ from nettrain_lib import (  # noqa: E402
     plot_loss_curves,
     plot_throughput,
 )
-
-
-def assert_labelled(ax):
-    assert isinstance(ax, Axes)
-    assert ax.get_xlabel().strip()
-    assert ax.get_ylabel().strip()
-
-
-def legend_labels(ax):
-    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def partition_rows(ax):

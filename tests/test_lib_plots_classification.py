@@ -13,6 +13,8 @@ from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.contour import ContourSet  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from libtools import assert_labelled, legend_labels  # noqa: E402
+
 from nettrain_lib.plots import PALETTE  # noqa: E402
 from nettrain_lib.plots_classification import (  # noqa: E402
     plot_confusion_matrix,
@@ -22,16 +24,6 @@ from nettrain_lib.plots_classification import (  # noqa: E402
     plot_softmax_example,
 )
 from nettrain_lib.softmax import softmax  # noqa: E402
-
-
-def assert_labelled(ax):
-    assert isinstance(ax, Axes)
-    assert ax.get_xlabel().strip()
-    assert ax.get_ylabel().strip()
-
-
-def legend_labels(ax):
-    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def bar_heights(ax):

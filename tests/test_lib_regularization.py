@@ -3,29 +3,23 @@ Keras's form, Dropout (mask statistics, identity at prediction time, backward th
 mask), the L2 kernel_regularizer (penalty, gradient by central differences, the loss fit and
 evaluate report), the schedules and LearningRateScheduler, Sequential models with Dropout (summary,
 weights, save / load_model), and parity with stored Keras 3.15 results for RMSprop and L2."""
-import importlib.util
 import json
 import math
-import os
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from libtools import load_bench, load_keras_results
 from nettrain_lib import optimizers, regularizers
 from nettrain_lib.callbacks import Callback, LearningRateScheduler
 from nettrain_lib.gradcheck import numerical_gradient, relative_error
 from nettrain_lib.layers import Dense, Dropout
 from nettrain_lib.models import Sequential, load_model
-from nettrain_lib.optimizers import SGD, Adam, RMSprop
+from nettrain_lib.optimizers import SGD, RMSprop
 from nettrain_lib.regularizers import L2
 from nettrain_lib.schedules import cosine_decay, exponential_decay, step_decay
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_PATH = ROOT / "bench" / "keras_parity.py"
-FIXTURE_PATH = ROOT / "tests" / "fixtures" / "keras_parity.npz"
 
 
 def step(optimizer, param, grad, name="w"):
@@ -741,23 +735,7 @@ def test_save_and_load_keep_dropout_and_l2(tmp_path):
 
 
 # ---------------------------------------------------------------- Keras parity: RMSprop and L2
-
-def load_bench():
-    """bench/keras_parity.py as a module, loaded from its path (it edits sys.path and the environment
-    on import: both are put back)."""
-    saved_path, saved_backend = list(sys.path), os.environ.get("KERAS_BACKEND")
-    spec = importlib.util.spec_from_file_location("keras_parity_bench_regularization", BENCH_PATH)
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved_path
-        if saved_backend is None:
-            os.environ.pop("KERAS_BACKEND", None)
-        else:
-            os.environ["KERAS_BACKEND"] = saved_backend
-    return module
-
+# (test_lib_models.test_keras_parity runs every bench case, these two included)
 
 BENCH = load_bench()
 NEW_CASES = ["rmsprop_cce", "adam_l2_cce"]
@@ -765,8 +743,7 @@ NEW_CASES = ["rmsprop_cce", "adam_l2_cce"]
 
 @pytest.fixture(scope="module")
 def keras_results():
-    with np.load(FIXTURE_PATH, allow_pickle=False) as archive:
-        return {name: archive[name] for name in archive.files}
+    return load_keras_results()
 
 
 def test_parity_fixture_holds_the_new_cases(keras_results):
@@ -779,24 +756,6 @@ def test_parity_fixture_holds_the_new_cases(keras_results):
                 assert f"{dtype}/{case}/history/{key}" in keras_results
             for i in range(4):
                 assert keras_results[f"{dtype}/{case}/weight/{i}"].dtype == np.dtype(dtype)
-
-
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("case", NEW_CASES)
-def test_keras_parity_rmsprop_and_l2(case, dtype, keras_results):
-    """The same runs in nettrain_lib give Keras's History (same keys, same order) and final weights
-    within 1e-6."""
-    history, weights = BENCH.run_nettrain(case, dtype)
-    prefix = f"{dtype}/{case}/history/"
-    keras_keys = [name[len(prefix):] for name in keras_results if name.startswith(prefix)]
-    assert list(history) == keras_keys
-    for key in keras_keys:
-        np.testing.assert_allclose(history[key], keras_results[prefix + key], rtol=0, atol=1e-6, err_msg=key)
-    assert len(weights) == 4
-    for i, w in enumerate(weights):
-        assert w.dtype == np.dtype(dtype)
-        np.testing.assert_allclose(w, keras_results[f"{dtype}/{case}/weight/{i}"], rtol=0, atol=1e-6,
-                                   err_msg=f"weight {i}")
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

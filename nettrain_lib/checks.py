@@ -14,6 +14,7 @@ expected and, when the value matches a known mistake, the mistake.
 """
 import contextlib
 import numbers
+import warnings
 
 import numpy as np
 
@@ -62,6 +63,15 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
                    "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)")
             )
     return result
+
+
+def call_recording_warnings(function, *args, **kwargs):
+    """call_keeping_inputs, and also return the RuntimeWarnings numpy raised meanwhile (a division
+    by zero, an overflow): (result, warnings). A test can then name the edge case that caused them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = call_keeping_inputs(function, *args, **kwargs)
+    return result, [w for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
 def check_scalar(value, name):

@@ -1,5 +1,6 @@
 """Tests of nettrain_lib.checks: the helpers behind the notebooks' test cells fail in the student's terms."""
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -390,3 +391,27 @@ def test_recording_generator_remembers_each_permutation_once_however_it_is_drawn
     assert [order.tolist() for order in rng.orders] == [first.tolist(), indices.tolist(), third.tolist()]
     # The same seed draws the same numbers as a plain Generator.
     assert np.array_equal(RecordingGenerator(3).permutation(10), np.random.Generator(np.random.PCG64(3)).permutation(10))
+
+
+def test_call_recording_warnings_returns_the_result_and_numpys_runtime_warnings():
+    """The RuntimeWarnings raised during the call are returned, other warnings are not, and inputs
+    changed in place still fail."""
+    from nettrain_lib.checks import call_recording_warnings
+
+    def divide(X):
+        warnings.warn("not numpy's", UserWarning)
+        return X / 0.0
+
+    result, caught = call_recording_warnings(divide, np.array([1.0, 0.0]))
+    assert np.isinf(result[0]) and np.isnan(result[1])
+    assert sorted(str(w.message) for w in caught) == ["divide by zero encountered in divide",
+                                                      "invalid value encountered in divide"]
+    result, caught = call_recording_warnings(np.add, np.array([1.0]), 1.0)
+    assert result.tolist() == [2.0] and caught == []
+
+    def in_place(X):
+        X += 1
+        return X
+
+    with pytest.raises(AssertionError, match="changed its input"):
+        call_recording_warnings(in_place, np.array([1.0]))

@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import _validate
+from .batching import batch_size_for, epoch_order
 from .linear import loss_grid
 
 # Okabe & Ito (2008): blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black.
@@ -205,7 +206,6 @@ def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
     each epoch is a fresh permutation, so the rows differ; without it every epoch is the same.
     Meant for small N (up to about 40) so that every example can be read.
     """
-    from .batching import batch_size_for, epoch_order
 
     batch_size = batch_size_for(n_samples, batch_size)
     epochs = _validate.positive_int(epochs, "epochs")

@@ -9,6 +9,7 @@ from matplotlib.colors import ListedColormap
 
 from . import _validate
 from .plots import PALETTE, _axes, _style, series_on
+from .softmax import _labels, softmax
 
 
 def plot_softmax_example(logits, axes=None, *, class_names=None):
@@ -16,8 +17,6 @@ def plot_softmax_example(logits, axes=None, *, class_names=None):
 
     `axes` is a pair of Axes (a new figure when None); returns the pair.
     """
-    from .softmax import softmax
-
     logits = _validate.float_array(logits, "logits", ndim=1)
     names = list(class_names) if class_names is not None else [f"class {k}" for k in range(len(logits))]
     if len(names) != len(logits):
@@ -96,8 +95,6 @@ def plot_decision_regions(predict, X, labels, ax=None, *, resolution=250, title=
 
 def plot_confusion_matrix(labels, predicted, num_classes, ax=None, *, title=None):
     """Counts of (true label, predicted label) pairs; the diagonal holds the correct predictions."""
-    from .softmax import _labels
-
     num_classes = _validate.positive_int(num_classes, "num_classes")
     labels, predicted = _labels(labels, num_classes, "labels"), _labels(predicted, num_classes, "predicted")
     if labels.shape != predicted.shape:

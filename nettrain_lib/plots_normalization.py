@@ -6,6 +6,7 @@ returned, plt.show() is never called, colours come from the colour-blind-safe PA
 import numpy as np
 
 from . import _validate
+from .normalization import saturated_fraction
 from .plots import PALETTE, _at_least, _axes
 
 
@@ -129,8 +130,6 @@ def plot_preactivation_histogram(z, ax=None, *, threshold=0.01, z_limit=None, bi
     0.01): a unit there passes back almost no gradient. The legend gives the fraction of z in them.
     `z_limit` fixes the x axis to [-z_limit, z_limit] (the same on panels to be compared).
     """
-    from .normalization import saturated_fraction
-
     z = _validate.float_array(z, "z").reshape(-1)
     fraction = saturated_fraction(z, threshold)
     threshold = _validate.positive_scalar(threshold, "threshold")

@@ -1,0 +1,234 @@
+"""Grading one student: prepare their notebooks with nbgrader, run them in the sandbox, merge the results.
+
+This runs in a worker process outside the sandbox and only reads the gradebook; the main process
+writes every result into the gradebook (gradebook.py), so parallel workers never compete for it.
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                    OverwriteKernelspec)
+
+from . import sandbox
+
+DEFAULT_LIMITS = {
+    "cell_timeout": 60,          # seconds per cell, as nbgrader_config.py's Execute.timeout
+    "kill_grace": 5,             # seconds after the timeout before a cell that ignores it is killed
+    "memory_mb": 2048,           # address space per notebook run
+    "cpu_seconds": 300,          # CPU time per notebook run
+}
+
+
+@dataclass
+class LessonResult:
+    """What the main process needs to record one student's lesson."""
+    lesson: str
+    notebook: str
+    status: str                                    # graded | missing | unreadable | failed
+    reason: str = ""
+    fingerprint: str = ""
+    timestamp: str = ""
+    scores: dict = field(default_factory=dict)     # test grade_id -> (score, max_score)
+    messages: dict = field(default_factory=dict)   # test grade_id -> failure message ("" when passed)
+    flags: list = field(default_factory=list)      # sentences for the instructor
+    notebook_json: str = ""                        # the autograded notebook, outputs included
+    seconds: float = 0.0
+
+
+@dataclass
+class LessonSpec:
+    """The course's side of a lesson, read once by the main process."""
+    lesson: str
+    notebook: str
+    setup: str                                     # the course's first code cell
+    functions: list                                # graded function names
+    tests: dict                                    # test grade_id -> points
+
+
+def fingerprint(path):
+    digest = hashlib.sha256(Path(path).read_bytes())
+    timestamp = Path(path).parent / "timestamp.txt"
+    if timestamp.exists():
+        digest.update(timestamp.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def sanitize(notebook, config, resources):
+    """nbgrader's own sanitising steps: clear outputs, restore test and read-only cells from the gradebook."""
+    for step in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
+        notebook, resources = step(config=config).preprocess(notebook, resources)
+    return notebook
+
+
+def function_of(grade_id, spec):
+    name = grade_id[len("test_"):] if grade_id.startswith("test_") else None
+    return name if name in spec.functions else None
+
+
+def build_lesson_job(notebook, spec):
+    """The part of job.json that describes one notebook: its code cells and the clean re-check."""
+    cells, student_cells, tests = [], [], []
+    first_code = True
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        is_test = utils.is_grade(cell) and not utils.is_solution(cell)
+        cells.append({"cell": index, "source": cell.source, "test": is_test, "grade_id": grade_id})
+        if is_test:
+            if grade_id in spec.tests:
+                tests.append({"grade_id": grade_id, "function": function_of(grade_id, spec),
+                              "source": cell.source})
+        elif not first_code:
+            student_cells.append([grade_id or f"cell {index}", cell.source, utils.is_solution(cell)])
+        first_code = False
+    return {"lesson": spec.lesson, "cells": cells,
+            "clean": {"setup": spec.setup, "student_cells": student_cells, "tests": tests,
+                      "functions": spec.functions}}
+
+
+def message_of(record):
+    if record.get("status") == "ok":
+        return ""
+    return f"{record.get('ename', 'Error')}: {record.get('evalue', '')}".strip()
+
+
+def outputs_of(record, is_test):
+    outputs = []
+    for name in ("stdout", "stderr"):
+        if record.get(name):
+            outputs.append(nbformat.v4.new_output("stream", name=name, text=record[name]))
+    if record.get("status") != "ok":
+        text = record.get("traceback") or message_of(record)
+        outputs.append(nbformat.v4.new_output("error", ename=record.get("ename", "Error"),
+                                              evalue=record.get("evalue", ""),
+                                              traceback=[message_of(record)] if is_test else text.splitlines()))
+    return outputs
+
+
+def merge(notebook, job, runs, spec, result):
+    """Put the runs' outputs into the notebook and decide each test's score.
+
+    A test scores its points only if it passed in the notebook run AND in the clean re-check; a
+    disagreement is flagged for the instructor with both messages."""
+    notebook_records, clean_records = runs["notebook"], runs["clean"]
+    load_notes = clean_records[0].get("notes", [])
+    clean_by_test = {test["grade_id"]: record for test, record in zip(job["clean"]["tests"], clean_records[1:])}
+    for cell_info, record in zip(job["cells"], notebook_records):
+        cell = notebook.cells[cell_info["cell"]]
+        grade_id = cell_info["grade_id"]
+        cell.outputs = outputs_of(record, cell_info["test"])
+        cell.execution_count = None
+        if not cell_info["test"] or grade_id not in spec.tests:
+            continue
+        clean = clean_by_test.get(grade_id, {"status": "error", "ename": "NotRun", "evalue": "not re-checked"})
+        points = spec.tests[grade_id]
+        passed_notebook, passed_clean = record.get("status") == "ok", clean.get("status") == "ok"
+        message = message_of(record) or message_of(clean)
+        if passed_notebook and not passed_clean:
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename="ReCheckFailed",
+                evalue=f"passed in your notebook but failed the grader's clean re-check: {message_of(clean)}",
+                traceback=[f"ReCheckFailed: passed in your notebook but failed the grader's clean re-check "
+                           f"(your functions alone, without the notebook's other code): {message_of(clean)}"]))
+            detail = "; ".join(load_notes[:3])
+            result.flags.append(f"{grade_id}: passed in the notebook but not in the clean re-check "
+                                f"({message_of(clean)})" + (f" [re-check notes: {detail}]" if detail else ""))
+        elif passed_clean and not passed_notebook:
+            result.flags.append(f"{grade_id}: failed in the notebook ({message_of(record)}) but passed the "
+                                "clean re-check: the notebook's other code broke it")
+        if clean.get("ename") == "Tampering" or record.get("ename") == "Tampering":
+            result.flags.append(f"{grade_id}: TAMPERING: {message_of(clean) or message_of(record)}")
+        result.scores[grade_id] = (points if passed_notebook and passed_clean else 0.0, points)
+        result.messages[grade_id] = message
+    for grade_id, points in spec.tests.items():
+        result.scores.setdefault(grade_id, (0.0, points))
+        result.messages.setdefault(grade_id, "this test cell is missing from the notebook")
+    return notebook
+
+
+def zero_result(result, spec, status, reason):
+    result.status, result.reason = status, reason
+    result.scores = {grade_id: (0.0, points) for grade_id, points in spec.tests.items()}
+    result.messages = {grade_id: reason for grade_id in spec.tests}
+    return result
+
+
+def grade_student(course, student, specs, config, db_url, limits, unsandboxed=False):
+    """Grade every lesson of `specs` for one student; returns a list of LessonResult."""
+    results, prepared = [], []
+    for spec in specs:
+        path = Path(course) / "submitted" / student / spec.lesson / f"{spec.notebook}.ipynb"
+        result = LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="graded")
+        results.append(result)
+        if not path.exists():
+            zero_result(result, spec, "missing", f"no {spec.notebook}.ipynb was submitted")
+            continue
+        result.fingerprint = fingerprint(path)
+        stamp = path.parent / "timestamp.txt"
+        result.timestamp = stamp.read_text().strip() if stamp.exists() else ""
+        try:
+            notebook = nbformat.read(str(path), as_version=4)
+            resources = {"nbgrader": {"notebook": spec.notebook, "assignment": spec.lesson,
+                                      "student": student, "db_url": db_url}}
+            notebook = sanitize(notebook, config, resources)
+        except Exception as exc:                  # noqa: BLE001 -- corrupt JSON, broken metadata, ...
+            reason = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            zero_result(result, spec, "unreadable", f"the notebook could not be read: {reason}")
+            continue
+        prepared.append((result, spec, notebook, build_lesson_job(notebook, spec)))
+    if not prepared:
+        return results
+
+    with tempfile.TemporaryDirectory(prefix=f"nettrain-{re.sub(r'[^A-Za-z0-9_-]', '_', student)}-") as scratch:
+        os.chmod(scratch, 0o755)
+        job = {"limits": limits, "lessons": [lesson_job for *_, lesson_job in prepared]}
+        Path(scratch, "job.json").write_text(json.dumps(job))
+        runs, failure = run_job(scratch, job, unsandboxed)
+    for result, spec, notebook, lesson_job in prepared:
+        if failure is not None or spec.lesson not in runs:
+            zero_result(result, spec, "failed", f"the grader could not run this notebook: {failure}")
+            continue
+        lesson_runs = runs[spec.lesson]
+        result.seconds = lesson_runs.get("seconds", 0.0)
+        merged = merge(notebook, lesson_job, lesson_runs, spec, result)
+        result.notebook_json = nbformat.writes(merged)
+    return results
+
+
+def run_job(scratch, job, unsandboxed):
+    """Run the grading process for one student; (results by lesson, None) or ({}, reason)."""
+    limits = job["limits"]
+    wall = sum(len(lesson["cells"]) + len(lesson["clean"]["tests"]) + 1 for lesson in job["lessons"])
+    wall = wall * (limits["cell_timeout"] + limits["kill_grace"]) + 60
+    runner_limits = dict(limits, sandbox_cpu_seconds=limits["cpu_seconds"] * 2 * len(job["lessons"]) + 60)
+    if unsandboxed:
+        argv, env = sandbox.unsandboxed_command(scratch, runner_limits), sandbox.unsandboxed_env()
+    else:
+        argv, env = sandbox.bwrap_command(scratch, runner_limits), None
+    try:
+        completed = subprocess.run(argv, capture_output=True, timeout=wall, env=env, cwd=scratch)
+    except subprocess.TimeoutExpired:
+        return {}, f"the grading process ran longer than {wall} s"
+    if completed.returncode != 0:
+        tail = completed.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        return {}, f"the grading process exited with {completed.returncode}: {' / '.join(tail)}"
+    try:
+        return json.loads(completed.stdout), None
+    except ValueError:
+        return {}, "the grading process printed something that is not a result"
+
+
+def copy_timestamp(course, student, lesson, destination):
+    stamp = Path(course) / "submitted" / student / lesson / "timestamp.txt"
+    if stamp.exists():
+        shutil.copy(stamp, Path(destination) / "timestamp.txt")

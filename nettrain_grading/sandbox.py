@@ -1,0 +1,89 @@
+"""The sandbox around student code: bubblewrap for the filesystem and network, prlimit for resources.
+
+Inside, the grading process sees the operating system and Python read-only, the course library
+read-only, and one scratch folder that holds the student's own notebooks; nothing else of the
+course: not solutions/, not the gradebook, not other students' files, no network. Every process in
+the sandbox has the same limits on address space, CPU time and open files.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nettrain_grading
+import nettrain_lib
+
+INSTALL_HINT = "install it with `sudo apt-get install bubblewrap` (Debian/Ubuntu) or `sudo dnf install bubblewrap`"
+
+# Pin one BLAS/OpenMP thread: on small machines several threaded workers fight over the cores.
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                      "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def read_only_paths():
+    """What the grading process needs to see: system, interpreter, virtual environment, course code."""
+    paths = {"/usr", "/etc/fonts", "/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime",
+             sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)),
+             os.path.dirname(nettrain_lib.__file__), os.path.dirname(nettrain_grading.__file__)}
+    return sorted(path for path in paths if os.path.exists(path))
+
+
+def bwrap_command(scratch, limits):
+    """argv that runs `python -m nettrain_grading.runner job.json` in the sandbox, with `scratch` as /grading."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}")
+    argv = [shutil.which("prlimit") or "prlimit",
+            f"--as={limits['memory_mb'] * 1024 * 1024 * 2}",    # children set their own, lower limit
+            f"--cpu={limits['sandbox_cpu_seconds']}", "--nofile=256", "--core=0", "--",
+            bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+            "--cap-drop", "ALL", "--die-with-parent", "--new-session",
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for path in read_only_paths():
+        argv += ["--ro-bind", path, path]
+    for name in ("lib", "lib64", "bin", "sbin"):          # merged /usr: these are symlinks into /usr
+        target = os.path.join("/", name)
+        if os.path.islink(target):
+            argv += ["--symlink", os.readlink(target), target]
+        elif os.path.isdir(target):
+            argv += ["--ro-bind", target, target]
+    argv += ["--bind", str(scratch), "/grading", "--chdir", "/grading", "--clearenv",
+             "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
+             "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+             "--setenv", "PYTHONHASHSEED", "0", "--setenv", "LANG", "C.UTF-8"]
+    for name, value in ONE_THREAD.items():
+        argv += ["--setenv", name, value]
+    argv += [sys.executable, "-m", "nettrain_grading.runner", "/grading/job.json"]
+    return argv
+
+
+def unsandboxed_command(scratch, limits):
+    """The same grading process without isolation (only when the instructor asked for it)."""
+    return [sys.executable, "-m", "nettrain_grading.runner", str(Path(scratch) / "job.json")]
+
+
+def unsandboxed_env():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("JPY_", "JUPYTER"))}
+    env.update(ONE_THREAD, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    return env
+
+
+def check_sandbox():
+    """None if the sandbox works here; otherwise a sentence saying why not and what to do."""
+    if shutil.which("bwrap") is None:
+        return f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}"
+    if shutil.which("prlimit") is None:
+        return "prlimit is not installed: it comes with util-linux (`sudo apt-get install util-linux`)"
+    probe = [shutil.which("bwrap"), "--unshare-all", "--unshare-user", "--die-with-parent",
+             "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
+             "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "true"]
+    result = subprocess.run(probe, capture_output=True, text=True)
+    if result.returncode != 0:
+        return ("bubblewrap is installed but cannot create a sandbox here (unprivileged user namespaces "
+                f"disabled?): {result.stderr.strip()[:300]}")
+    return None

@@ -262,12 +262,12 @@ def command_grade(args):
 
     for lesson in lessons:
         write_report(course, config, specs[lesson])
-    export(course)
+    problems += export(course)
     if args.release_feedback:
         for lesson in lessons:
-            run_nbgrader(course, "release_feedback", lesson)
+            problems += run_nbgrader(course, "release_feedback", lesson)
     summary(course, lessons, graded_now, problems, seconds)
-    return 0
+    return 1 if problems else 0
 
 
 def _plain(config):
@@ -283,16 +283,18 @@ def write_report(course, config, spec):
 
 
 def run_nbgrader(course, *args):
+    """Run an nbgrader command in the course; [] if it worked, else [a problem for the summary]."""
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=collect.nbgrader_env(),
                             capture_output=True, text=True)
-    if result.returncode != 0:
-        print(f"`nbgrader {' '.join(args)}` failed:\n{result.stdout}{result.stderr}", file=sys.stderr)
-    return result
+    if result.returncode == 0:
+        return []
+    tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["(no output)"]
+    return [f"`nbgrader {' '.join(args)}` failed: {tail[0]}"]
 
 
 def export(course):
-    """nbgrader's own grades.csv (every lesson, every student), next to nbgrader_config.py."""
-    run_nbgrader(course, "export", "--to", str(course / "reports" / "nbgrader_grades.csv"))
+    """nbgrader's own export of every lesson and student: reports/nbgrader_grades.csv."""
+    return run_nbgrader(course, "export", "--to", str(course / "reports" / "nbgrader_grades.csv"))
 
 
 def summary(course, lessons, graded_now, problems, seconds):

@@ -3,6 +3,7 @@
 Only the main process writes, one student at a time, so parallel workers never meet a locked
 database, and a result is in the gradebook before it is marked done in grading/ (state.py).
 """
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -71,9 +72,12 @@ def record(course, course_id, student, result, spec):
     destination = Path(course) / "autograded" / student / spec.lesson
     destination.mkdir(parents=True, exist_ok=True)
     nbformat.write(graded_notebook, str(destination / f"{spec.notebook}.ipynb"))
-    stamp = Path(course) / "submitted" / student / spec.lesson / "timestamp.txt"
-    if stamp.exists():
-        (destination / "timestamp.txt").write_text(stamp.read_text())
+    # Like nbgrader's autograde: the submission's other files come along (timestamp.txt, and the
+    # exchange's submission_secret.txt, without which release_feedback cannot address the student).
+    submitted = Path(course) / "submitted" / student / spec.lesson
+    for path in submitted.iterdir():
+        if path.is_file() and path.suffix != ".ipynb":
+            shutil.copy(path, destination / path.name)
     return destination
 
 

@@ -311,3 +311,97 @@ def test_validate_exits_1_when_a_test_fails_and_0_when_all_pass():
                              str(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb")], capture_output=True, text=True)
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert "5 of 5 tests pass" in solved.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The real multi-user flow on one machine, and LMS downloads
+
+def run_as(home, user, uid, *args):
+    """An nbgrader command run by a student: their own user name (a user namespace with its own
+    /etc/passwd, since nbgrader takes the name from the uid), their own home, the course's exchange."""
+    passwd = Path(home) / "passwd"
+    passwd.write_text(f"root:x:0:0:root:/root:/bin/sh\n{user}:x:{uid}:{uid}::{home}:/bin/sh\n")
+    env = nbgrader_env(home)
+    env.update(HOME=str(home), USER=user, LOGNAME=user)
+    sandboxed = [shutil.which("bwrap"), "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                 "--unshare-user", "--uid", str(uid), "--gid", str(uid), "--ro-bind", str(passwd), "/etc/passwd"]
+    return subprocess.Popen([*sandboxed, sys.executable, "-m", "nbgrader", *args], cwd=home, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def all_succeed(processes):
+    for process in processes:
+        output = process.communicate(timeout=600)[0]
+        assert process.returncode == 0, f"{process.args}: {output}"
+
+
+def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
+    course = make_course(tmp_path)
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write(setting)
+    nbgrader(course, "generate_assignment", LESSON, "--force")
+    nbgrader(course, "release_assignment", LESSON)
+
+    students = {"ada": "correct", "grace": "wrong", "alan": "blank"}
+    uids = {"ada": 2001, "grace": 2002, "alan": 2003}
+    homes = {}
+    for student in students:
+        home = homes[student] = tmp_path / "home" / student
+        (home / ".jupyter").mkdir(parents=True)
+        (home / ".jupyter" / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+    all_succeed([run_as(homes[s], s, uids[s], "fetch_assignment", LESSON) for s in students])
+    for student, kind in students.items():
+        path = next(homes[student].rglob(f"{LESSON}.ipynb"))
+        sources = dict(reference_sources(LESSON), mse_loss=cases.WRONG_MSE) if kind == "wrong" else \
+            reference_sources(LESSON) if kind == "correct" else {}
+        nbformat.write(fill_notebook(read_notebook(path), sources), str(path))
+    all_succeed([run_as(homes[s], s, uids[s], "submit", LESSON) for s in students])
+
+    grade_tool(course, "grade", LESSON, "--from-exchange", "--release-feedback")
+    assert full_marks_except(scores_of(course, "ada"))
+    assert full_marks_except(scores_of(course, "grace"), "test_mse_loss")
+    assert full_marks_except(scores_of(course, "alan"), *POINTS)
+
+    all_succeed([run_as(homes[s], s, uids[s], "fetch_feedback", LESSON) for s in students])
+    feedback = {s: next(homes[s].rglob("feedback/*/*.html")).read_text() for s in students}
+    assert "summed instead of averaged" in feedback["grace"]
+    assert "hidden_rng" not in feedback["grace"] and "reference_mse_loss" not in feedback["grace"]
+    assert "not implemented yet" in feedback["alan"]
+
+
+def test_lms_zip_with_a_file_name_pattern(tmp_path):
+    import zipfile
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
+    course = make_course(tmp_path)
+    nbgrader(course, "generate_assignment", LESSON, "--force")
+    release = read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
+    solved = nbformat.writes(fill_notebook(release, reference_sources(LESSON)))
+    download = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        # Moodle: "<full name>_<id>_assignsubmission_file_<original name>"
+        archive.writestr(zipfile.ZipInfo("Ada Lovelace_1001_assignsubmission_file_01_update_rule.ipynb",
+                                         (2026, 11, 20, 9, 0, 0)), nbformat.writes(release))
+        archive.writestr(zipfile.ZipInfo("Ada Lovelace_1001_assignsubmission_file_01_update_rule (1).ipynb",
+                                         (2026, 11, 20, 11, 0, 0)), solved)       # her newer file
+        archive.writestr(zipfile.ZipInfo("Alan Turing_1002_assignsubmission_file_01_update_rule.ipynb",
+                                         (2026, 11, 20, 9, 30, 0)), nbformat.writes(release))
+        archive.writestr("Grace Hopper_1003_assignsubmission_file_notes.txt", "not a notebook")
+        archive.writestr("Grace Hopper_1003_assignsubmission_file_scratch.ipynb", nbformat.writes(release))
+    run = grade_tool(course, "grade", LESSON, "--from", str(download), "--no-feedback",
+                     "--pattern", r"^(?P<student>[^_]+)_\d+_assignsubmission")
+    assert "collected 2 notebooks" in run.stderr
+    assert "scratch.ipynb: file name names no lesson notebook" in run.stderr
+    assert "01_update_rule.ipynb: a newer file of Ada_Lovelace" in run.stderr
+    assert full_marks_except(scores_of(course, "Ada_Lovelace"))
+    assert full_marks_except(scores_of(course, "Alan_Turing"), *POINTS)
+    stamp = (course / "submitted" / "Ada_Lovelace" / LESSON / "timestamp.txt").read_text()
+    assert stamp.startswith("2026-11-20 11:00:00")

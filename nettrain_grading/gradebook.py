@@ -36,9 +36,11 @@ def lesson_spec(course, lesson, config):
         name = notebook.name
     source_dir = config.CourseDirectory.source_directory
     source = nbformat.read(str(Path(course) / source_dir / lesson / f"{name}.ipynb"), as_version=4)
-    setup = next(cell.source for cell in source.cells if cell.cell_type == "code")
+    code = [cell for cell in source.cells if cell.cell_type == "code"]
+    demos = frozenset(cell.source for cell in code[1:] if not cell.metadata.get("nbgrader"))
     graded = [function for function in functions if f"test_{function}" in tests]
-    return LessonSpec(lesson=lesson, notebook=name, setup=setup, functions=graded, tests=tests)
+    return LessonSpec(lesson=lesson, notebook=name, setup=code[0].source, functions=graded, tests=tests,
+                      demos=demos)
 
 
 def record(course, course_id, student, result, spec):

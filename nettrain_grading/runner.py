@@ -6,9 +6,12 @@ It imports numpy, matplotlib and nettrain_lib once, then forks a fresh child for
 student code ever runs in this process and every run starts from the same clean state:
 
 - the *notebook run* executes the student's notebook cell by cell, as nbgrader would, with the
-  test cells restored from the gradebook; only an exception fails a cell, never text on stderr;
+  test cells restored from the gradebook; only an exception fails a cell, never text on stderr.
+  It first leaves out the course's demonstration cells that the student did not change, and runs
+  the whole notebook only if a name is missing that way (notebook_results);
 - the *clean re-check* runs the course's setup cell, then only the student's definitions (imports,
-  `def`, constants: never their top-level code), then every test cell, and checks after each test
+  `def`, constants: never their top-level code), then every test cell that passed in the notebook
+  run (the others score 0 whatever happens), and checks after each test
   that nothing was monkeypatched and that the function under test did not call the library's own
   version of itself.
 
@@ -473,15 +476,16 @@ def explain_stop(stop, limits):
     return ("ProcessExited", f"the process running this cell stopped ({stop}): did the code call exit()?")
 
 
-def run_with_restarts(kind, lesson, limits):
+def run_with_restarts(kind, lesson, limits, skipped=()):
     """Every item of the run, each graded as far as possible even if some hang or crash.
 
     After a crash the run starts again in a new child that replays the items that worked (the
     notebook's state needs them) and skips the ones that hung or crashed."""
     total = items_of(kind, lesson)
-    results, broken = {}, set()
+    results = {index: {"status": "skipped"} for index in skipped}
+    broken = set()
     while True:
-        records, stop, started = run_child(kind, lesson, broken, limits)
+        records, stop, started = run_child(kind, lesson, broken | set(skipped), limits)
         for index, record in records.items():
             results.setdefault(index, record)
         if stop is None:
@@ -498,6 +502,31 @@ def run_with_restarts(kind, lesson, limits):
             for index in range(total)]
 
 
+def notebook_results(lesson, limits):
+    """The notebook run: first without the course's own demonstration cells that the student left
+    unchanged (they take most of a notebook's time and grade nothing); if any test fails that way,
+    the whole notebook again, every cell in order, exactly as nbgrader would run it."""
+    fast = [index for index, cell in enumerate(lesson["cells"]) if cell.get("course_demo")]
+    if fast:
+        results = run_with_restarts("notebook", lesson, limits, skipped=fast)
+        # A name that a skipped cell would have defined is the one way skipping can change a
+        # result; a wrong value, a timeout or a crash would be the same in the full run.
+        if not any(record.get("ename") == "NameError" for record in results):
+            return results
+    return run_with_restarts("notebook", lesson, limits)
+
+
+def clean_results(lesson, notebook, limits):
+    """The clean re-check of the tests that passed in the notebook run (a failed one scores 0 anyway)."""
+    passed = {cell["grade_id"] for cell, record in zip(lesson["cells"], notebook)
+              if cell["test"] and record["status"] == "ok"}
+    skipped = [number for number, test in enumerate(lesson["clean"]["tests"], start=1)
+               if test["grade_id"] not in passed]
+    if len(skipped) == len(lesson["clean"]["tests"]):
+        return [{"status": "ok", "notes": []}] + [{"status": "skipped"}] * len(skipped)
+    return run_with_restarts("clean", lesson, limits, skipped=skipped)
+
+
 def main(argv):
     job_path = argv[1]
     with open(job_path) as handle:
@@ -508,9 +537,10 @@ def main(argv):
     output = {}
     for lesson in job["lessons"]:
         started = time.perf_counter()
+        notebook = notebook_results(lesson, limits)
         output[lesson["lesson"]] = {
-            "notebook": run_with_restarts("notebook", lesson, limits),
-            "clean": run_with_restarts("clean", lesson, limits),
+            "notebook": notebook,
+            "clean": clean_results(lesson, notebook, limits),
             "seconds": round(time.perf_counter() - started, 3),
         }
     sys.stdout.write(json.dumps(output))

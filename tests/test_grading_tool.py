@@ -405,3 +405,38 @@ def test_lms_zip_with_a_file_name_pattern(tmp_path):
     assert full_marks_except(scores_of(course, "Alan_Turing"), *POINTS)
     stamp = (course / "submitted" / "Ada_Lovelace" / LESSON / "timestamp.txt").read_text()
     assert stamp.startswith("2026-11-20 11:00:00")
+
+
+def test_an_interrupted_run_resumes_without_regrading_and_loses_nothing(tmp_path):
+    import signal
+    import time
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
+    course = make_course(tmp_path)
+    nbgrader(course, "generate_assignment", LESSON, "--force")
+    release = read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
+    students = [f"s{number:02d}" for number in range(8)]
+    for number, student in enumerate(students):
+        sources = reference_sources(LESSON) if number % 2 else {}
+        submit(course, student, fill_notebook(release, sources))
+    first = subprocess.Popen([sys.executable, "-m", "nettrain_grading.cli", "grade", LESSON, "--workers", "1",
+                              "--no-feedback"], cwd=course, env=nbgrader_env(course),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    states = course / "grading" / LESSON
+    deadline = time.monotonic() + 300
+    while not (states.exists() and len(list(states.glob("*.json"))) >= 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=120)
+    done = sorted(path.stem for path in states.glob("*.json"))
+    assert first.returncode == 130 and "interrupted" in err, err
+    assert 2 <= len(done) < len(students), f"the run was not interrupted half-way: {done}"
+    stamps = {student: (states / f"{student}.json").stat().st_mtime_ns for student in done}
+
+    second = grade_tool(course, "grade", LESSON, "--no-feedback")
+    assert f"grading {len(students) - len(done)} notebooks" in second.stderr
+    assert all((states / f"{student}.json").stat().st_mtime_ns == stamps[student] for student in done)
+    for number, student in enumerate(students):
+        expected = () if number % 2 else tuple(POINTS)
+        assert full_marks_except(scores_of(course, student), *expected), student

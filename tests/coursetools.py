@@ -58,19 +58,6 @@ def nbgrader(course, *args):
     return result
 
 
-def nbgrader_parallel(course, *commands):
-    """Run several `python -m nbgrader ...` commands at once (one process each); fail if any fails."""
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course, env=nbgrader_env(course),
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for args in commands
-    ]
-    outputs = [process.communicate(timeout=900)[0] for process in processes]
-    for args, process, output in zip(commands, processes, outputs):
-        if process.returncode != 0:
-            raise AssertionError(f"`nbgrader {' '.join(args)}` exited with {process.returncode}:\n{output}")
-
-
 def add_students(course, students):
     """Add students to the gradebook in one go (one nbgrader command per student would take seconds each)."""
     from nbgrader.api import Gradebook

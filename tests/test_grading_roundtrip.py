@@ -1,7 +1,8 @@
-"""The grading round trip, through the real nbgrader commands an instructor runs.
+"""The grading round trip, through the commands an instructor runs.
 
 For each lesson, in a scratch course: generate the assignment (with a gradebook), submit as
-several students, autograde them all, and read the scores from the gradebook:
+several students, grade them all with `nettrain-grade grade` (nbgrader's gradebook, sandbox,
+clean re-check, feedback), and read the scores from the gradebook:
 - the instructor's solution gets full marks on every autograded cell;
 - the untouched student notebook gets zero, and is told what is not implemented;
 - each typical wrong implementation of a graded function loses that function's marks, with a
@@ -16,26 +17,29 @@ wrong function only ("alone-<function>"). That keeps the number of notebooks to 
 """
 import importlib.util
 import re
+import shutil
 from html import unescape
 
 import pytest
 
+import subprocess
+import sys
+
 from coursetools import (
     ROOT,
-    add_students,
     cell_results,
     fill_notebook,
     lesson_ids,
     make_course,
     nbgrader,
-    nbgrader_parallel,
+    nbgrader_env,
     read_notebook,
     reference_sources,
 )
 import nbformat
 
 
-GRADERS = 2   # parallel autograde processes (these machines have 2 cores)
+WORKERS = 2   # nettrain-grade's parallel workers (these machines have 2 cores)
 
 
 def load_submissions(lesson):
@@ -88,15 +92,17 @@ def graded(request, tmp_path_factory):
         assert not unknown, f"{lesson}: submissions name {sorted(unknown)}, which are no solution cells"
         submissions[student] = fill_notebook(student_notebook, {**solution, **sources})
 
-    # Two graders at once, one per core: students are split by a prefix on their ids, and all are
-    # added to the gradebook first, so that the two processes only write their own grades.
-    ids = {student: f"p{index % GRADERS}-{student}" for index, student in enumerate(submissions)}
+    ids = {student: student for student in submissions}
     for student, notebook in submissions.items():
         folder = course / "submitted" / ids[student] / lesson
         folder.mkdir(parents=True)
         nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
-    add_students(course, ids.values())
-    nbgrader_parallel(course, *[("autograde", lesson, "--student", f"p{group}-*") for group in range(GRADERS)])
+    # The sandbox is tested in test_grading_tool.py; here it is used when the machine has it.
+    sandbox = [] if shutil.which("bwrap") else ["--unsandboxed"]
+    graded = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "grade", lesson, "--workers",
+                             str(WORKERS), *sandbox], cwd=course, env=nbgrader_env(course),
+                            capture_output=True, text=True, timeout=1800)
+    assert graded.returncode == 0, f"nettrain-grade failed:\n{graded.stdout}\n{graded.stderr}"
     results = {student: cell_results(course, lesson, ids[student]) for student in submissions}
     return lesson, course, results, ids
 
@@ -173,8 +179,6 @@ def test_feedback_hides_the_hidden_tests_but_shows_each_failure(graded):
     """Feedback for every wrong submission: the failure message is there, no line of a hidden
     test is (neither in the cells nor quoted by a traceback)."""
     lesson, course, results, ids = graded
-    nbgrader_parallel(course, *[("generate_feedback", lesson, "--student", f"p{group}-wrong-*")
-                                for group in range(GRADERS)])
     hidden = hidden_test_lines(lesson)
     problems = []
     for student, function, kind, description, _, words in variants(lesson):
@@ -205,3 +209,31 @@ def hidden_test_lines(lesson):
         for region in re.findall(hidden_regions, cell.source, re.DOTALL):
             lines += [line.strip() for line in region.splitlines()]
     return [line for line in lines if len(line) > 25 and not line.startswith("#") and line not in visible]
+
+
+def test_plain_nbgrader_still_grades_the_course(tmp_path):
+    """The README says nbgrader's own commands still work: autograde, feedback, export."""
+    lesson = "01_update_rule"
+    course = make_course(tmp_path)
+    nbgrader(course, "generate_assignment", lesson, "--force")
+    release = read_notebook(course / "lessons" / lesson / f"{lesson}.ipynb")
+    wrong, _ = load_submissions(lesson)
+    submissions = {"solution": fill_notebook(release, reference_sources(lesson)),
+                   "blank": release,
+                   "wrong": fill_notebook(release, {**reference_sources(lesson),
+                                                    "mse_loss": wrong["mse_loss"][0][1]})}
+    for student, notebook in submissions.items():
+        folder = course / "submitted" / student / lesson
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
+    nbgrader(course, "autograde", lesson, "--create")
+    nbgrader(course, "generate_feedback", lesson)
+    nbgrader(course, "export")
+    scores = {student: {cell: score for cell, (score, _, _) in cell_results(course, lesson, student).items()
+                        if cell.startswith("test_")} for student in submissions}
+    assert all(score > 0 for score in scores["solution"].values())
+    assert all(score == 0 for score in scores["blank"].values())
+    assert scores["wrong"]["test_mse_loss"] == 0 and scores["wrong"]["test_mse_gradients"] > 0
+    feedback = (course / "feedback" / "wrong" / lesson / f"{lesson}.html").read_text(encoding="utf-8")
+    assert wrong["mse_loss"][0][2] in feedback and "hidden_rng" not in feedback
+    assert "wrong" in (course / "grades.csv").read_text()

@@ -66,12 +66,7 @@ def crafted(release, solutions, extra_cells, course):
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed, so the sandbox cannot be tested here: "
-                    "`sudo apt-get install bubblewrap`")
-    course = make_course(tmp_path_factory.mktemp("grading"))
-    nbgrader(course, "generate_assignment", LESSON, "--force")
-    release = read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
+    course, release = released_course(tmp_path_factory.mktemp("grading"))
     for student, (solutions, extra) in cases.CASES.items():
         submit(course, student, crafted(release, solutions, extra, course))
     submit(course, "blank", release)
@@ -90,6 +85,16 @@ def graded_class(tmp_path_factory):
     gradebook_before = (course / "gradebook.db").stat().st_size
     run = grade_tool(course, "grade", LESSON, "--workers", "2", "--cell-timeout", str(CELL_TIMEOUT))
     return {"course": course, "run": run, "gradebook_before": gradebook_before}
+
+
+def released_course(tmp_path):
+    """(scratch course with lesson 01 generated, its student notebook); skipped without bubblewrap."""
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed, so the sandbox cannot be tested here: "
+                    "`sudo apt-get install bubblewrap`")
+    course = make_course(tmp_path)
+    nbgrader(course, "generate_assignment", LESSON, "--force")
+    return course, read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
 
 
 def scores_of(course, student):
@@ -336,16 +341,13 @@ def all_succeed(processes):
 
 
 def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
-    course = make_course(tmp_path)
+    course, _ = released_course(tmp_path)
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
     setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
     with open(course / "nbgrader_config.py", "a") as handle:
         handle.write(setting)
-    nbgrader(course, "generate_assignment", LESSON, "--force")
     nbgrader(course, "release_assignment", LESSON)
 
     students = {"ada": "correct", "grace": "wrong", "alan": "blank"}
@@ -379,11 +381,7 @@ def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
 def test_lms_zip_with_a_file_name_pattern(tmp_path):
     import zipfile
 
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", LESSON, "--force")
-    release = read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
+    course, release = released_course(tmp_path)
     solved = nbformat.writes(fill_notebook(release, reference_sources(LESSON)))
     download = tmp_path / "moodle.zip"
     with zipfile.ZipFile(download, "w") as archive:
@@ -411,11 +409,7 @@ def test_an_interrupted_run_resumes_without_regrading_and_loses_nothing(tmp_path
     import signal
     import time
 
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed: `sudo apt-get install bubblewrap`")
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", LESSON, "--force")
-    release = read_notebook(course / "lessons" / LESSON / f"{LESSON}.ipynb")
+    course, release = released_course(tmp_path)
     students = [f"s{number:02d}" for number in range(8)]
     for number, student in enumerate(students):
         sources = reference_sources(LESSON) if number % 2 else {}

@@ -1,8 +1,9 @@
 """Crafted lesson 01 submissions for the grading tool's tests: tampering, escapes and faults.
 
 Each case is student id -> ({solution grade_id: source}, extra code cells inserted after the setup
-cell). Graded cells not named keep the instructor's solution. `{COURSE}` and `{HOME}` in a
-source are replaced by the scratch course's path and the instructor's home, so a submission can try to reach the instructor's files.
+cell). Graded cells not named keep the instructor's solution. `{COURSE}`, `{HOME}` and
+`{PORT}` in a source become the scratch course's path, the instructor's home and a port the test
+listens on, so a submission can try to reach the instructor's files and network.
 """
 
 WRONG_MSE = """
@@ -82,7 +83,7 @@ attempt("write gradebook", lambda: sqlite3.connect("{COURSE}/gradebook.db").exec
 attempt("read other student", lambda: open("{COURSE}/submitted/correct/01_update_rule/01_update_rule.ipynb").read())
 attempt("write course", lambda: open("{COURSE}/planted.txt", "w").write("x"))
 attempt("write home", lambda: open("{HOME}/planted.txt", "w").write("x"))
-attempt("network", lambda: socket.create_connection(("127.0.0.1", 22), timeout=2))
+attempt("network", lambda: socket.create_connection(("127.0.0.1", {PORT}), timeout=2))
 for name, outcome in attempts.items():
     print(f"{name}: {outcome}")
 """]),

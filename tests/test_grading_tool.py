@@ -8,6 +8,7 @@ import csv
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -54,12 +55,13 @@ def submit(course, student, notebook, timestamp="2026-11-20 10:00:00.000000 UTC"
     (folder / "timestamp.txt").write_text(timestamp)
 
 
-def crafted(release, solutions, extra_cells, course):
+def crafted(release, solutions, extra_cells, course, port=0):
     sources = dict(reference_sources(LESSON), **solutions)
     notebook = fill_notebook(release, sources)
     first_code = next(index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code")
     for offset, source in enumerate(extra_cells, start=1):      # right after the setup cell: before the tests
         source = source.replace("{COURSE}", str(course)).replace("{HOME}", str(Path.home()))
+        source = source.replace("{PORT}", str(port))
         notebook.cells.insert(first_code + offset, nbformat.v4.new_code_cell(source))
     return notebook
 
@@ -67,8 +69,10 @@ def crafted(release, solutions, extra_cells, course):
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     course, release = released_course(tmp_path_factory.mktemp("grading"))
+    listener = socket.create_server(("127.0.0.1", 0))      # reachable from anything not sandboxed
+    port = listener.getsockname()[1]
     for student, (solutions, extra) in cases.CASES.items():
-        submit(course, student, crafted(release, solutions, extra, course))
+        submit(course, student, crafted(release, solutions, extra, course, port))
     submit(course, "blank", release)
     submit(course, cases.CORRUPT, '{"cells": [ this is not json')
     submit(course, cases.MISSING, None)
@@ -84,6 +88,7 @@ def graded_class(tmp_path_factory):
     submit(course, cases.RETYPED, retyped)
     gradebook_before = (course / "gradebook.db").stat().st_size
     run = grade_tool(course, "grade", LESSON, "--workers", "2", "--cell-timeout", str(CELL_TIMEOUT))
+    listener.close()
     return {"course": course, "run": run, "gradebook_before": gradebook_before}
 
 

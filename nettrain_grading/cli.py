@@ -211,7 +211,7 @@ def command_grade(args):
             if wanted is not None and student not in wanted:
                 continue
             path = folder / student / lesson / f"{specs[lesson].notebook}.ipynb"
-            current = grader.fingerprint(path) if path.exists() else "missing"
+            current = grader.fingerprint(path, specs[lesson].version) if path.exists() else "missing"
             previous = states.get(student, {}).get("fingerprint") or "missing"
             if args.regrade or student not in states or previous != current:
                 pending.setdefault(student, []).append(specs[lesson])
@@ -234,6 +234,8 @@ def command_grade(args):
             if error is not None:
                 problems.append(f"{student}: the grader failed: {error}")
             for result in results:
+                if result.status == "failed":
+                    problems.append(f"{student}: {result.lesson} could not be graded: {result.reason}")
                 gradebook.record(course, course_id, student, result, specs[result.lesson])
                 save_state(course, student, result)
                 graded_now.append((result.lesson, student))

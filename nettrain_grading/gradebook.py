@@ -3,6 +3,8 @@
 Only the main process writes, one student at a time, so parallel workers never meet a locked
 database, and a result is in the gradebook before it is marked done in grading/ (state.py).
 """
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -30,6 +32,7 @@ def lesson_spec(course, lesson, config):
                              "lessons have exactly one")
         notebook = assignment.notebooks[0]
         solution_names = {cell.name for cell in notebook.solution_cells}
+        sources = sorted((cell.name, cell.source or "") for cell in notebook.source_cells)
         functions = sorted(name for name in solution_names if name.isidentifier())
         tests = {cell.name: float(cell.max_score) for cell in notebook.grade_cells
                  if cell.cell_type == "code" and cell.name not in solution_names}
@@ -39,8 +42,9 @@ def lesson_spec(course, lesson, config):
     code = [cell for cell in source.cells if cell.cell_type == "code"]
     demos = frozenset(cell.source for cell in code[1:] if not cell.metadata.get("nbgrader"))
     graded = [function for function in functions if f"test_{function}" in tests]
+    version = hashlib.sha256(json.dumps([code[0].source, sorted(tests.items()), sources]).encode())
     return LessonSpec(lesson=lesson, notebook=name, setup=code[0].source, functions=graded, tests=tests,
-                      demos=demos)
+                      demos=demos, version=version.hexdigest()[:16])
 
 
 def record(course, course_id, student, result, spec):

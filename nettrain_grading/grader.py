@@ -53,10 +53,13 @@ class LessonSpec:
     functions: list                                # graded function names
     tests: dict                                    # test grade_id -> points
     demos: frozenset = frozenset()                 # sources of the course's other code cells
+    version: str = ""                              # changes when the tests change: regrade everyone
 
 
-def fingerprint(path):
+def fingerprint(path, version=""):
+    """Identifies what was graded: the submission, its timestamp and the version of the tests."""
     digest = hashlib.sha256(Path(path).read_bytes())
+    digest.update(version.encode())
     timestamp = Path(path).parent / "timestamp.txt"
     if timestamp.exists():
         digest.update(timestamp.read_bytes())
@@ -77,7 +80,7 @@ def function_of(grade_id, spec):
 
 def build_lesson_job(notebook, spec):
     """The part of job.json that describes one notebook: its code cells and the clean re-check."""
-    cells, student_cells, tests = [], [], []
+    cells, sequence = [], []
     first_code = True
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
@@ -89,14 +92,14 @@ def build_lesson_job(notebook, spec):
                       "course_demo": demo})
         if is_test:
             if grade_id in spec.tests:
-                tests.append({"grade_id": grade_id, "function": function_of(grade_id, spec),
-                              "source": cell.source})
-        elif not first_code:
-            student_cells.append([grade_id or f"cell {index}", cell.source, utils.is_solution(cell)])
+                sequence.append({"kind": "test", "grade_id": grade_id, "function": function_of(grade_id, spec),
+                                 "source": cell.source})
+        elif not first_code and not demo:
+            sequence.append({"kind": "cell", "label": grade_id or f"cell {index}", "source": cell.source,
+                             "exercise": utils.is_solution(cell)})
         first_code = False
     return {"lesson": spec.lesson, "cells": cells,
-            "clean": {"setup": spec.setup, "student_cells": student_cells, "tests": tests,
-                      "functions": spec.functions}}
+            "clean": {"setup": spec.setup, "sequence": sequence, "functions": spec.functions}}
 
 
 def message_of(record):
@@ -124,8 +127,8 @@ def merge(notebook, job, runs, spec, result):
     A test scores its points only if it passed in the notebook run AND in the clean re-check; a
     disagreement is flagged for the instructor with both messages."""
     notebook_records, clean_records = runs["notebook"], runs["clean"]
-    load_notes = clean_records[0].get("notes", [])
-    clean_by_test = {test["grade_id"]: record for test, record in zip(job["clean"]["tests"], clean_records[1:])}
+    tests = [entry for entry in job["clean"]["sequence"] if entry["kind"] == "test"]
+    clean_by_test = {test["grade_id"]: record for test, record in zip(tests, clean_records)}
     for cell_info, record in zip(job["cells"], notebook_records):
         cell = notebook.cells[cell_info["cell"]]
         grade_id = cell_info["grade_id"]
@@ -143,11 +146,14 @@ def merge(notebook, job, runs, spec, result):
                 evalue=f"passed in your notebook but failed the grader's clean re-check: {message_of(clean)}",
                 traceback=[f"ReCheckFailed: passed in your notebook but failed the grader's clean re-check "
                            f"(your functions alone, without the notebook's other code): {message_of(clean)}"]))
-            detail = "; ".join(load_notes[:3])
+            detail = "; ".join(clean.get("notes", [])[:3])
             result.flags.append(f"{grade_id}: passed in the notebook but not in the clean re-check "
                                 f"({message_of(clean)})" + (f" [re-check notes: {detail}]" if detail else ""))
         if clean.get("ename") == "Tampering" or record.get("ename") == "Tampering":
             result.flags.append(f"{grade_id}: TAMPERING: {message_of(clean) or message_of(record)}")
+        elif clean.get("tampered"):
+            result.flags.append(f"{grade_id}: TAMPERING: the notebook's definitions changed "
+                                f"{', '.join(clean['tampered'][:5])} (undone for the re-check)")
         result.scores[grade_id] = (points if passed_notebook and passed_clean else 0.0, points)
         result.messages[grade_id] = message
     for grade_id, points in spec.tests.items():
@@ -173,7 +179,7 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
         if not path.exists():
             zero_result(result, spec, "missing", f"no {spec.notebook}.ipynb was submitted")
             continue
-        result.fingerprint = fingerprint(path)
+        result.fingerprint = fingerprint(path, spec.version)
         stamp = path.parent / "timestamp.txt"
         result.timestamp = stamp.read_text().strip() if stamp.exists() else ""
         try:
@@ -208,7 +214,7 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
 def run_job(scratch, job, unsandboxed):
     """Run the grading process for one student; (results by lesson, None) or ({}, reason)."""
     limits = job["limits"]
-    wall = sum(len(lesson["cells"]) + len(lesson["clean"]["tests"]) + 1 for lesson in job["lessons"])
+    wall = sum(2 * len(lesson["cells"]) + len(lesson["clean"]["sequence"]) + 1 for lesson in job["lessons"])
     wall = wall * (limits["cell_timeout"] + limits["kill_grace"]) + 60
     runner_limits = dict(limits, sandbox_cpu_seconds=limits["cpu_seconds"] * 2 * len(job["lessons"]) + 60)
     if unsandboxed:

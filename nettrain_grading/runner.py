@@ -9,11 +9,12 @@ student code ever runs in this process and every run starts from the same clean 
   test cells restored from the gradebook; only an exception fails a cell, never text on stderr.
   It first leaves out the course's demonstration cells that the student did not change, and runs
   the whole notebook only if a name is missing that way (notebook_results);
-- the *clean re-check* runs the course's setup cell, then only the student's definitions (imports,
-  `def`, constants: never their top-level code), then every test cell that passed in the notebook
-  run (the others score 0 whatever happens), and checks after each test
-  that nothing was monkeypatched and that the function under test did not call the library's own
-  version of itself.
+- the *clean re-check* runs the course's setup cell, then, in notebook order, the student's
+  definitions (imports, def, class, NAME = value: never top-level code that does something, such
+  as a call or `np.allclose = ...`) and each test cell that passed in the notebook run (the others
+  score 0 whatever happens). It undoes and reports any change to numpy, nettrain_lib, builtins or
+  the sys hooks (attributes and function code), and the function under test may not call or be
+  the library's own version of itself.
 
 A cell that hangs or kills its process is recorded as such, and the run starts again in a new child
 that skips it, so a student is graded as far as possible. Children report over a pipe, one JSON line
@@ -145,6 +146,7 @@ def notebook_run(lesson, skip, channel, limits):
     # the grader records its own short error instead.
     shell.showtraceback = lambda *args, **kwargs: None
     shell.showsyntaxerror = lambda *args, **kwargs: None
+    shell.enable_gui = lambda gui=None: None      # `%matplotlib inline` and friends: nothing to show here
     import matplotlib.pyplot as plt
 
     for index, cell in enumerate(lesson["cells"]):
@@ -173,108 +175,141 @@ def notebook_run(lesson, skip, channel, limits):
 # ---------------------------------------------------------------------------------------------
 # The clean re-check (child side)
 
-def is_harmless(node):
-    """True for an expression whose evaluation runs no student code: no calls, no walrus, no await."""
-    forbidden = (ast.Call, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.ListComp,
-                 ast.SetComp, ast.DictComp, ast.GeneratorExp)
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Lambda):
-            continue
-        if isinstance(sub, forbidden):
-            return False
-    return True
+def is_main_guard(node):
+    """`if __name__ == "__main__":`, a block meant to run, not to define."""
+    test = node.test
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__")
 
 
-def definitions_only(statements):
-    """The statements of a cell that define things without running student code; and what was dropped."""
-    kept, dropped = [], []
-    for node in statements:
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass)):
-            kept.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            defaults = node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
-            if node.decorator_list or not all(is_harmless(d) for d in defaults):
-                dropped.append(f"line {node.lineno}: def {node.name} with decorators or computed defaults")
-            else:
-                kept.append(node)
-        elif isinstance(node, ast.ClassDef):
-            body, inner = definitions_only(node.body)
-            if node.decorator_list or node.keywords or inner or not all(is_harmless(b) for b in node.bases):
-                dropped.append(f"line {node.lineno}: class {node.name}")
-            else:
-                kept.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if all(isinstance(t, ast.Name) for t in targets) and is_harmless(node.value):
-                kept.append(node)
-            else:
-                dropped.append(f"line {node.lineno}: {ast.unparse(node)[:60]}")
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            kept.append(node)                     # a docstring or a stray literal
-        else:
-            dropped.append(f"line {node.lineno}: {ast.unparse(node)[:60]}")
-    return kept, dropped
+def assigns_names_only(target):
+    if isinstance(target, ast.Name):
+        return True
+    if isinstance(target, ast.Starred):
+        return assigns_names_only(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(assigns_names_only(element) for element in target.elts)
+    return False
 
 
-def transform_magics(source):
+def loadable(node):
+    """True for a statement that defines something (imports, def, class, NAME = value, and
+    try/if blocks made of those); False for top-level code that does things: calls, loops,
+    attribute or item assignment (np.allclose = ...), prints, plots."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                         ast.Pass)):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(assigns_names_only(target) for target in node.targets)
+    if isinstance(node, ast.AnnAssign):
+        return node.value is not None and isinstance(node.target, ast.Name)
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Constant)                     # a docstring
+    if isinstance(node, ast.Try):
+        blocks = [node.body, node.orelse, node.finalbody] + [handler.body for handler in node.handlers]
+        return all(loadable(child) for block in blocks for child in block)
+    if isinstance(node, ast.If):
+        return not is_main_guard(node) and all(loadable(child) for child in node.body + node.orelse)
+    return False
+
+
+# Cell magics whose body is ordinary Python (the magic only times or captures it).
+TRANSPARENT_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+
+
+def python_of_cell(source):
+    """The Python of a cell for the re-check: cell magics that only time or capture are unwrapped,
+    line magics become get_ipython() calls (which are not loaded); None for a non-Python cell."""
     from IPython.core.inputtransformer2 import TransformerManager
+
+    stripped = source.lstrip()
+    if stripped.startswith("%%"):
+        first, _, rest = stripped.partition("\n")
+        magic = first[2:].split()
+        if not magic or magic[0] not in TRANSPARENT_CELL_MAGICS:
+            return None
+        source = rest
     return TransformerManager().transform_cell(source)
 
 
+def watched_modules():
+    """Modules whose attributes a test relies on: numpy (all of it), nettrain_lib, builtins, math."""
+    return sorted(name for name, module in sys.modules.items()
+                  if module is not None and (name.split(".")[0] in ("numpy", "nettrain_lib")
+                                             or name in ("builtins", "math")))
+
+
 def snapshot_modules():
-    """{(module name, attribute): object} of everything a test relies on, to spot monkeypatching."""
-    names = ["builtins", "sys", "math", "numpy", "numpy.linalg", "numpy.random", "numpy.testing",
-             "matplotlib.pyplot"] + sorted(m for m in sys.modules if m.startswith("nettrain_lib"))
+    """Every attribute of the watched modules, and the code of every Python function in them, so
+    that monkeypatching (f = ..., or f.__code__ = ...) shows up; plus the sys hooks."""
     snapshot = {}
-    for name in names:
-        module = sys.modules.get(name)
-        if module is None:
-            continue
-        for attribute, value in list(vars(module).items()):
-            if name == "sys" and attribute not in ("excepthook", "displayhook", "settrace", "setprofile",
-                                                   "gettrace", "getprofile", "exit", "modules"):
-                continue
+    for name in watched_modules():
+        for attribute, value in list(vars(sys.modules[name]).items()):
             snapshot[name, attribute] = value
+            if isinstance(value, types.FunctionType):
+                snapshot[name, attribute, "<code>"] = (value.__code__, value.__defaults__, value.__kwdefaults__)
+    for hook in ("excepthook", "displayhook", "stdout", "stderr"):
+        snapshot["sys", hook] = getattr(sys, hook)
     snapshot["sys", "<profile>"] = sys.getprofile()
     snapshot["sys", "<trace>"] = sys.gettrace()
+    snapshot["sys", "<modules>"] = {name: sys.modules[name] for name in watched_modules()}
     return snapshot
 
 
 def changes_since(snapshot):
-    """Names of snapshotted attributes that were replaced, added or deleted; restores them."""
+    """Names of watched things that were replaced, added or deleted since `snapshot`; undoes them."""
     changed = []
+    for name, module in snapshot["sys", "<modules>"].items():
+        if sys.modules.get(name) is not module:
+            changed.append(f"sys.modules[{name!r}]")
+            sys.modules[name] = module
     current = snapshot_modules()
     for key in set(snapshot) | set(current):
-        module, attribute = key
-        if attribute.startswith("<") or (module, attribute) == ("sys", "modules"):
+        if key[0] == "sys" and (key[1].startswith("<") or key[1] in ("stdout", "stderr")):
             continue
-        if key not in snapshot and attribute.startswith("__"):
+        if len(key) == 2 and key not in snapshot and key[1].startswith("__"):
             continue                                  # Python's own bookkeeping (__warningregistry__)
-        if snapshot.get(key, changed) is not current.get(key, changed):
-            changed.append(f"{module}.{attribute}")
-            if key in snapshot:
-                setattr(sys.modules[module], attribute, snapshot[key])
+        before, after = snapshot.get(key, changed), current.get(key, changed)
+        if len(key) == 3:
+            if after is not changed and before is not changed and before != after:
+                changed.append(f"{key[0]}.{key[1]}.__code__")
+                function = vars(sys.modules[key[0]])[key[1]]
+                function.__code__, function.__defaults__, function.__kwdefaults__ = before
+            continue
+        if before is not after:
+            changed.append(f"{key[0]}.{key[1]}")
+            target = sys if key[0] == "sys" else sys.modules[key[0]]
+            if before is changed:
+                delattr(target, key[1])
             else:
-                delattr(sys.modules[module], attribute)
-    if current["sys", "<profile>"] is not snapshot["sys", "<profile>"]:
+                setattr(target, key[1], before)
+    if sys.getprofile() is not snapshot["sys", "<profile>"]:
         changed.append("sys.setprofile")
         sys.setprofile(snapshot["sys", "<profile>"])
-    if current["sys", "<trace>"] is not snapshot["sys", "<trace>"]:
+    if sys.gettrace() is not snapshot["sys", "<trace>"]:
         changed.append("sys.settrace")
         sys.settrace(snapshot["sys", "<trace>"])
-    return sorted(changed)
+    return sorted(set(changed))
+
+
+def code_owner(frame):
+    """'student', 'course' (test or setup cell) or None (a library) for the code a frame runs."""
+    name = frame.f_code.co_filename
+    if name.startswith("<student"):
+        return "student"
+    if name.startswith(("<test", "<course")):
+        return "course"
+    return None
 
 
 class ReferenceGuard:
-    """Replaces the library's version of each graded function by a wrapper that refuses to be called
-    directly from student code while that function is the one under test."""
+    """Wraps the library's version of each graded function, wherever the library exposes it, so
+    that it refuses to serve student code while that function is the one under test. Installed
+    before the setup cell, so the names the course imports are guarded too."""
 
     def __init__(self, graded):
         self.under_test = None
-        self.originals = {}
-        for module_name, module in list(sys.modules.items()):
-            if not module_name.startswith("nettrain_lib") or module is None:
-                continue
+        for module_name in [name for name in sys.modules if name.split(".")[0] == "nettrain_lib"]:
+            module = sys.modules[module_name]
             for name in graded:
                 original = getattr(module, name, None)
                 if isinstance(original, types.FunctionType):
@@ -284,100 +319,117 @@ class ReferenceGuard:
         guard = self
 
         def guarded(*args, **kwargs):
-            caller = sys._getframe(1)
-            if guard.under_test == name and caller.f_code.co_filename.startswith("<student"):
-                raise ReferenceUsed(
-                    f"{name} calls nettrain_lib's own {name}: the exercise is to write it yourself")
+            if guard.under_test == name:
+                frame = sys._getframe(1)
+                while frame is not None and code_owner(frame) is None:   # through numpy, functools...
+                    frame = frame.f_back
+                if frame is not None and code_owner(frame) == "student":
+                    raise ReferenceUsed(f"{name} calls nettrain_lib's own {name}: the exercise is to "
+                                        "write it yourself")
             return original(*args, **kwargs)
 
-        guarded.__name__, guarded.__doc__ = original.__name__, original.__doc__
+        guarded.__name__, guarded.__qualname__, guarded.__doc__ = original.__name__, original.__qualname__, \
+            original.__doc__
         return guarded
 
 
 def imported_names(tree):
-    """{name: (module, attribute)} bound by `from M import A [as N]` at the top of a test cell."""
+    """{name: (module, attribute)} bound by `from M import A [as N]` in a test cell."""
     names = {}
-    for node in tree.body:
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
                 names[alias.asname or alias.name] = (node.module, alias.name)
     return names
 
 
-def clean_run(lesson, skip, channel, limits):
-    clean = lesson["clean"]
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    exec(compile(clean["setup"], "<course setup cell>", "exec"), namespace)
-
-    index = 0                                      # items: 0 = loading the definitions, then one per test
-    if index not in skip:
-        channel.send(index, "start")
-        notes, defined = [], set()
-        for label, source, is_exercise in clean["student_cells"]:
-            try:
-                tree = ast.parse(transform_magics(source))
-            except SyntaxError as exc:
-                notes.append(f"{label}: syntax error, line {exc.lineno}: {exc.msg}")
-                continue
-            kept, dropped = definitions_only(tree.body)
-            if is_exercise:
-                notes.extend(f"{label}, {text}: not run by the re-check" for text in dropped)
-            for node in kept:                     # one by one: a failing import must not lose the defs after it
-                signal.alarm(limits["cell_timeout"])
-                try:
-                    with Captured():
-                        exec(compile(ast.Module(body=[node], type_ignores=[]), STUDENT_FILE.format(label),
-                                     "exec"), namespace)
-                except BaseException as exc:      # noqa: BLE001 -- an import may fail
-                    if is_exercise:
-                        notes.append(f"{label}, line {node.lineno}: {short_error(exc)[2].splitlines()[-1]}")
-                finally:
-                    signal.alarm(0)
-        channel.send(index, "end", result={"status": "ok", "notes": notes[:50]})
-
-    guard = ReferenceGuard(clean["functions"])
-    baseline = snapshot_modules()
-    for number, test in enumerate(clean["tests"], start=1):
-        if number in skip:
+def load_definitions(entry, namespace, limits, notes, channel):
+    """Run the defining statements of one student cell, one at a time; note what was left out."""
+    label, exercise = entry["label"], entry["exercise"]
+    python = python_of_cell(entry["source"])
+    if python is None:
+        notes.append(f"{label}: a cell magic the re-check does not run")
+        return
+    try:
+        tree = ast.parse(python)
+    except SyntaxError as exc:
+        notes.append(f"{label}: syntax error, line {exc.lineno}: {exc.msg}")
+        return
+    for node in tree.body:
+        if not loadable(node):
+            if exercise:
+                notes.append(f"{label}, line {node.lineno}: `{ast.unparse(node)[:60]}` is not run by the re-check")
             continue
-        channel.send(number, "start")
-        function = test["function"]
-        guard.under_test = function
-        record = {"status": "ok"}
-        candidate = namespace.get(function)
-        code = getattr(candidate, "__code__", None)
-        if function and candidate is not None and (code is None or not code.co_filename.startswith("<student")):
-            record = {"status": "error", "ename": "NotYourFunction",
-                      "evalue": f"{function} is not a function you wrote (it is {candidate!r:.80}): "
-                                "define it with def in its exercise cell"}
-            channel.send(number, "end", result=record)
-            continue
-        tree = ast.parse(test["source"])
+        channel.send(-1, "busy")                  # each statement gets a cell's time, no more
         signal.alarm(limits["cell_timeout"])
         try:
             with Captured():
-                exec(compile(tree, f"<test {test['grade_id']}>", "exec"), namespace)
-        except BaseException as exc:              # noqa: BLE001 -- a test may fail in any way
-            ename, evalue, _ = short_error(exc)
-            status = "timeout" if isinstance(exc, CellTimeout) else "error"
-            record = {"status": status, "ename": ename, "evalue": evalue}
+                exec(compile(ast.Module(body=[node], type_ignores=[]), STUDENT_FILE.format(label), "exec"),
+                     namespace)
+        except BaseException as exc:              # noqa: BLE001 -- a definition may fail in any way
+            if exercise:
+                notes.append(f"{label}, line {node.lineno}: {short_error(exc)[2].splitlines()[-1]}")
         finally:
             signal.alarm(0)
-            guard.under_test = None
-        tampered = changes_since(baseline)
-        for name, (module, attribute) in imported_names(tree).items():
-            expected = getattr(sys.modules.get(module), attribute, None)
-            if module in sys.modules and name in namespace and namespace[name] is not expected:
-                tampered.append(f"the test's name {name}")
-        if tampered:
-            record = {"status": "error", "ename": "Tampering",
-                      "evalue": "the code under test replaced " + ", ".join(tampered[:10]),
-                      "tampered": tampered[:10]}
+
+
+def clean_run(lesson, skip, channel, limits):
+    """Items are the tests, in order; each sees the definitions of the student cells above it."""
+    clean = lesson["clean"]
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    guard = ReferenceGuard(clean["functions"])
+    exec(compile(clean["setup"], "<course setup cell>", "exec"), namespace)
+    baseline = snapshot_modules()
+    notes, load_tampering = [], []
+    number = -1
+    for entry in clean["sequence"]:
+        if entry["kind"] == "cell":
+            load_definitions(entry, namespace, limits, notes, channel)
+            load_tampering += [f"{entry['label']} changed {name}" for name in changes_since(baseline)]
+            continue
+        number += 1
+        if number in skip:
+            continue
+        channel.send(number, "start")
+        record = run_test(entry, namespace, guard, baseline, limits)
+        record["notes"] = notes[-20:]
+        if load_tampering:
+            record["tampered"] = record.get("tampered", []) + load_tampering[:10]
         channel.send(number, "end", result=record)
 
 
-# ---------------------------------------------------------------------------------------------
-# Running children with restarts (parent side)
+def run_test(test, namespace, guard, baseline, limits):
+    function = test["function"]
+    candidate = namespace.get(function) if function else None
+    code = getattr(candidate, "__code__", None)
+    if candidate is not None and (code is None or not code.co_filename.startswith("<student")):
+        return {"status": "error", "ename": "NotYourFunction",
+                "evalue": f"{function} is not a function you wrote (it is {candidate!r:.80}): "
+                          "define it with def in its exercise cell"}
+    tree = ast.parse(test["source"])
+    guard.under_test = function
+    record = {"status": "ok"}
+    signal.alarm(limits["cell_timeout"])
+    try:
+        with Captured():
+            exec(compile(tree, f"<test {test['grade_id']}>", "exec"), namespace)
+    except BaseException as exc:                  # noqa: BLE001 -- a test may fail in any way
+        ename, evalue, _ = short_error(exc)
+        record = {"status": "timeout" if isinstance(exc, CellTimeout) else "error", "ename": ename,
+                  "evalue": evalue}
+    finally:
+        signal.alarm(0)
+        guard.under_test = None
+    tampered = changes_since(baseline)
+    for name, (module, attribute) in imported_names(tree).items():
+        if module in sys.modules and name in namespace and namespace[name] is not getattr(
+                sys.modules[module], attribute, None):
+            tampered.append(f"the test's name {name}")
+    if tampered:
+        record = {"status": "error", "ename": "Tampering",
+                  "evalue": "the code under test replaced " + ", ".join(tampered[:10]), "tampered": tampered[:10]}
+    return record
+
 
 RUNS = {"notebook": notebook_run, "clean": clean_run}
 
@@ -385,7 +437,7 @@ RUNS = {"notebook": notebook_run, "clean": clean_run}
 def items_of(kind, lesson):
     if kind == "notebook":
         return len(lesson["cells"])
-    return 1 + len(lesson["clean"]["tests"])
+    return sum(1 for entry in lesson["clean"]["sequence"] if entry["kind"] == "test")
 
 
 def run_child(kind, lesson, skip, limits):
@@ -409,16 +461,25 @@ def run_child(kind, lesson, skip, limits):
         finally:
             os._exit(code)
     os.close(write_fd)
-    records, started, stop = {}, None, None
+    records, started, stop, status = {}, None, None, None
     buffer = b""
-    deadline = None
+    allowance = limits["cell_timeout"] + limits["kill_grace"]
+    deadline = time.monotonic() + allowance
     with os.fdopen(read_fd, "rb", buffering=0) as pipe:
-        while True:
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([pipe], [], [], timeout)
+        while stop is None:
+            ready, _, _ = select.select([pipe], [], [], min(0.25, max(0.0, deadline - time.monotonic())))
             if not ready:
-                stop = "timeout"
-                break
+                # The child's exit ends the run, not the pipe's EOF: a process the student's code
+                # forked may hold the pipe open for ever.
+                finished, child_status = os.waitpid(pid, os.WNOHANG)
+                if finished:
+                    status = child_status
+                    if not select.select([pipe], [], [], 0)[0]:
+                        break
+                elif time.monotonic() > deadline:
+                    stop = "timeout"
+                    break
+                continue
             chunk = pipe.read(65536)
             if not chunk:
                 break
@@ -430,32 +491,28 @@ def run_child(kind, lesson, skip, limits):
                     valid = message.get("token") == token and isinstance(message.get("index"), int)
                 except (ValueError, AttributeError):
                     valid = False
+                if valid and message["event"] == "busy":
+                    deadline = time.monotonic() + allowance
+                    continue
                 if not valid or (message["event"] == "end" and message["index"] != started) \
                         or message["index"] in records:
                     stop = "forged"
                     break
+                deadline = time.monotonic() + allowance
                 if message["event"] == "start":
                     started = message["index"]
-                    deadline = time.monotonic() + limits["cell_timeout"] + limits["kill_grace"]
                 else:
                     records[started] = message["result"]
-                    started, deadline = None, None
-            if stop:
-                break
-    if stop:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    _, status = os.waitpid(pid, 0)
+                    started = None
     try:
-        os.killpg(pid, signal.SIGKILL)            # anything the student's code started
+        os.killpg(pid, signal.SIGKILL)            # the child, if still there, and what it started
     except (ProcessLookupError, PermissionError):
         pass
-    if stop is None and started is not None:
+    if status is None:
+        _, status = os.waitpid(pid, 0)
+    if stop is None and (started is not None or len(records) < items_of(kind, lesson) - len(skip)):
         if os.WIFSIGNALED(status):
-            signame = signal.Signals(os.WTERMSIG(status)).name
-            stop = f"signal {signame}"
+            stop = f"signal {signal.Signals(os.WTERMSIG(status)).name}"
         else:
             stop = f"exit {os.WEXITSTATUS(status)}"
     return records, stop, started
@@ -520,10 +577,10 @@ def clean_results(lesson, notebook, limits):
     """The clean re-check of the tests that passed in the notebook run (a failed one scores 0 anyway)."""
     passed = {cell["grade_id"] for cell, record in zip(lesson["cells"], notebook)
               if cell["test"] and record["status"] == "ok"}
-    skipped = [number for number, test in enumerate(lesson["clean"]["tests"], start=1)
-               if test["grade_id"] not in passed]
-    if len(skipped) == len(lesson["clean"]["tests"]):
-        return [{"status": "ok", "notes": []}] + [{"status": "skipped"}] * len(skipped)
+    tests = [entry for entry in lesson["clean"]["sequence"] if entry["kind"] == "test"]
+    skipped = [number for number, test in enumerate(tests) if test["grade_id"] not in passed]
+    if len(skipped) == len(tests):
+        return [{"status": "skipped"}] * len(tests)
     return run_with_restarts("clean", lesson, limits, skipped=skipped)
 
 

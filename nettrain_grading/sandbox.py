@@ -38,12 +38,17 @@ def bwrap_command(scratch, limits):
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}")
+    memory = limits["memory_mb"] * 1024 * 1024
     argv = [shutil.which("prlimit") or "prlimit",
-            f"--as={limits['memory_mb'] * 1024 * 1024 * 2}",    # children set their own, lower limit
-            f"--cpu={limits['sandbox_cpu_seconds']}", "--nofile=256", "--core=0", "--",
+            f"--as={memory * 2}",                            # children set their own, lower limit
+            f"--cpu={limits['sandbox_cpu_seconds']}", "--nofile=256", "--core=0",
+            f"--fsize={256 * 1024 * 1024}",                  # no file over 256 MB (a notebook needs none)
+            f"--nproc={processes_of_this_user() + 256}",     # a fork bomb stops at 256 processes
+            "--",
             bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
             "--cap-drop", "ALL", "--die-with-parent", "--new-session",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]   # /tmp lives in RAM: keep it small
     for path in read_only_paths():
         argv += ["--ro-bind", path, path]
     for name in ("lib", "lib64", "bin", "sbin"):          # merged /usr: these are symlinks into /usr
@@ -60,6 +65,19 @@ def bwrap_command(scratch, limits):
         argv += ["--setenv", name, value]
     argv += [sys.executable, "-m", "nettrain_grading.runner", "/grading/job.json"]
     return argv
+
+
+def processes_of_this_user():
+    """How many processes this user runs now: RLIMIT_NPROC counts them all, not only the sandbox's."""
+    uid = os.getuid()
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count
 
 
 def unsandboxed_command(scratch, limits):

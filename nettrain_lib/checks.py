@@ -100,6 +100,7 @@ def check_array(value, name, shape):
     """Fail unless `value` is a numpy array of the given shape; hint at transposes and extra axes."""
     if not isinstance(value, np.ndarray):
         raise AssertionError(f"{name} should be a numpy array of shape {shape}; it is {describe(value)}")
+    _only_numbers(value, name)
     shape = tuple(shape)
     if value.shape != shape:
         hint = ""
@@ -118,6 +119,7 @@ def check_count(values, expected, name, *, hints=None):
 
     `hints` maps a wrong length to what usually causes it.
     """
+    _only_numbers(values, name)
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -130,6 +132,23 @@ def check_count(values, expected, name, *, hints=None):
     return array
 
 
+def _only_numbers(value, name, depth=0):
+    """Fail for anything but numbers, numpy arrays and lists or tuples of those: an object that
+    converts itself to an array (its own __array__) could pretend to be any answer."""
+    if isinstance(value, np.ndarray) and type(value).__array__ is np.ndarray.__array__:
+        if value.dtype == object:
+            for element in value.flat:
+                _only_numbers(element, name, depth + 1)
+        return
+    if isinstance(value, (int, float, complex, np.generic)):
+        return
+    if isinstance(value, (list, tuple, range)) and depth < 8:
+        for element in value:
+            _only_numbers(element, name, depth + 1)
+        return
+    raise AssertionError(f"{name} should be a number or an array of numbers; it is {describe(value)}")
+
+
 def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, reveal=True):
     """Fail unless `actual` is close to `expected` (numbers or arrays of the same shape).
 
@@ -140,6 +159,7 @@ def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, re
     expected = np.asarray(expected, dtype=float)
     if isinstance(actual, (str, bytes)) or actual is None:
         raise AssertionError(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
+    _only_numbers(actual, name)
     try:
         kind = np.asarray(actual).dtype.kind
     except (TypeError, ValueError):               # a ragged list, say

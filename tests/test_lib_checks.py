@@ -415,3 +415,27 @@ def test_call_recording_warnings_returns_the_result_and_numpys_runtime_warnings(
 
     with pytest.raises(AssertionError, match="changed its input"):
         call_recording_warnings(in_place, np.array([1.0]))
+
+
+class PretendsToBe:
+    """A lying answer: converts itself to whatever array it is compared with."""
+
+    def __init__(self):
+        self.value = None
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray([2.0] if self.value is None else self.value, dtype=dtype)
+
+
+def test_objects_that_convert_themselves_to_arrays_are_not_answers():
+    from nettrain_lib.checks import check_count
+
+    for check in (lambda v: check_close(v, [2.0], "x"), lambda v: check_count(v, 1, "x"),
+                  lambda v: check_close([v], [[2.0]], "x")):
+        with pytest.raises(AssertionError, match="should be a number or an array of numbers"):
+            check(PretendsToBe())
+    # what students really return still passes: arrays, numpy and Python numbers, lists, ranges
+    check_close(np.array([2.0]), [2.0], "x")
+    check_close(np.float32(2.0), 2.0, "x")
+    check_close([2, 3.0], [2.0, 3.0], "x")
+    assert check_count(range(3), 3, "x").tolist() == [0.0, 1.0, 2.0]

@@ -128,6 +128,111 @@ def mse_loss(X, y, w, b):
 """}, []),
 }
 
+# Found by an independent review (a correct notebook must keep full marks, however it is written).
+CORRECT_STYLES = {
+    "styles_constants_and_magics": ({
+        "mse_loss": """%matplotlib inline
+N_AXIS, SQUARE = 0, (lambda r: r * r)          # tuple constants, a lambda helper
+def mse_loss(X, y, w, b):
+    return float(np.sum(SQUARE(X @ w + b - y)) / X.shape[N_AXIS])
+""",
+        "mse_gradients": """import functools
+TWO = float(2)                                  # a constant computed with a call
+
+@functools.lru_cache(maxsize=None)              # a decorated helper
+def scale(n):
+    return TWO / n
+
+def mse_gradients(X, y, w, b):
+    r = X @ w + b - y
+    return scale(len(y)) * (X.T @ r), scale(len(y)) * float(r.sum())
+""",
+        "numerical_gradient": """%%time
+def numerical_gradient(f, x, eps=1e-6):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = eps
+        grad[index] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+""",
+        "gradient_descent_step": """try:
+    from tqdm import tqdm                        # not installed: the fallback is used
+except ImportError:
+    def tqdm(iterable):
+        return iterable
+
+class Rule:
+    @staticmethod
+    def apply(param, grad, lr):
+        return param - lr * grad
+
+def gradient_descent_step(param, grad, lr):
+    return Rule.apply(param, grad, lr)
+""",
+    }, [("end", """# After the tests, an experiment: the library's versions, and a throwaway redefinition.
+from nettrain_lib.linear import *
+def mse_loss(X, y, w, b):
+    return 0.0
+""")]),
+}
+
+# More tampering found by the review.
+MORE_TAMPERING = {
+    "swap_check_code": ({"mse_loss": """
+def mse_loss(X, y, w, b):
+    import nettrain_lib.checks as checks
+    checks.check_close.__code__ = (lambda *args, **kwargs: None).__code__    # same object, new code
+    return float(np.sum((X @ w + b - y) ** 2))
+"""}, []),
+    "patch_numpy_internals": ({"mse_loss": """
+import sys
+def mse_loss(X, y, w, b):
+    numeric = sys.modules["numpy._core.numeric"]
+    numeric.isclose = lambda a, b, **kwargs: np.ones(np.broadcast_shapes(np.shape(a), np.shape(b)), bool)
+    return float(np.sum((X @ w + b - y) ** 2))
+"""}, []),
+    "alias_reference": ({"mse_loss": """
+from nettrain_lib.linear import mse_loss as _course_version
+def mse_loss(X, y, w, b):
+    return _course_version(X, y, w, b)
+"""}, []),
+    "lying_array": ({"mse_loss": """
+import sys
+class Anything:
+    def __array__(self, dtype=None, copy=None):
+        frame = sys._getframe(1)
+        while frame is not None and "expected" not in frame.f_locals:
+            frame = frame.f_back
+        return np.asarray(frame.f_locals["expected"] if frame else 0.0, dtype=dtype)
+    def __float__(self):
+        return float(self.__array__())
+def mse_loss(X, y, w, b):
+    return Anything()
+"""}, []),
+    # Faults: a forked process that keeps running, files that fill the sandbox.
+    "forks_and_fills": ({}, ["""
+import os, time
+if os.fork() == 0:                               # a child that outlives the cell
+    time.sleep(100000)
+    os._exit(0)
+chunk = b"\\0" * (1 << 20)
+for target in ("/tmp/fill.bin", "/grading/fill.bin"):
+    written = 0
+    try:
+        with open(target, "wb") as handle:
+            for _ in range(1024):
+                handle.write(chunk)
+                written += 1
+        print(target, "wrote", written, "MB")
+    except OSError as exc:
+        print(target, "stopped after", written, "MB:", type(exc).__name__)
+"""]),
+}
+CASES.update(CORRECT_STYLES)
+CASES.update(MORE_TAMPERING)
+
 # Special files, not built from the release notebook.
 CORRUPT = "corrupt"          # not JSON at all
 MISSING = "missing"          # a lesson folder with no notebook

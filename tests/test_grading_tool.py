@@ -59,10 +59,14 @@ def crafted(release, solutions, extra_cells, course, port=0):
     sources = dict(reference_sources(LESSON), **solutions)
     notebook = fill_notebook(release, sources)
     first_code = next(index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code")
-    for offset, source in enumerate(extra_cells, start=1):      # right after the setup cell: before the tests
+    at_end = [source for source in extra_cells if isinstance(source, tuple)]
+    early = [source for source in extra_cells if not isinstance(source, tuple)]
+    for offset, source in enumerate(early, start=1):            # right after the setup cell: before the tests
         source = source.replace("{COURSE}", str(course)).replace("{HOME}", str(Path.home()))
         source = source.replace("{PORT}", str(port))
         notebook.cells.insert(first_code + offset, nbformat.v4.new_code_cell(source))
+    for _, source in at_end:                                     # ("end", source): after every test
+        notebook.cells.append(nbformat.v4.new_code_cell(source))
     return notebook
 
 
@@ -150,7 +154,8 @@ def test_the_run_shows_progress_and_a_summary(graded_class):
 
 @pytest.mark.parametrize("student", ["patch_checks_module", "redefine_helper", "patch_numpy",
                                      "patch_inside_function", "fake_output", "custom_exception_handler",
-                                     "hard_coded", "calls_reference", "imports_reference"])
+                                     "hard_coded", "calls_reference", "imports_reference",
+                                     *cases.MORE_TAMPERING.keys() - {"forks_and_fills"}])
 def test_tampering_gains_nothing(graded_class, student):
     course = graded_class["course"]
     scores = scores_of(course, student)
@@ -164,6 +169,9 @@ def test_tampering_gains_nothing(graded_class, student):
     ("patch_inside_function", "TAMPERING"),
     ("fake_output", "TAMPERING"),
     ("calls_reference", "calls nettrain_lib's own mse_loss"),
+    ("alias_reference", "calls nettrain_lib's own mse_loss"),
+    ("swap_check_code", "check_close.__code__"),
+    ("patch_numpy_internals", "numpy._core.numeric.isclose"),
 ])
 def test_tampering_is_flagged_for_the_instructor(graded_class, student, words):
     course = graded_class["course"]
@@ -171,6 +179,26 @@ def test_tampering_is_flagged_for_the_instructor(graded_class, student, words):
     assert words in flags, f"{student}: flags {flags!r} do not mention {words!r}"
     with open(course / "reports" / LESSON / "flags.csv") as handle:
         assert any(row["student"] == student for row in csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("student", list(cases.CORRECT_STYLES))
+def test_correct_code_in_any_style_keeps_full_marks(graded_class, student):
+    """Constants computed with calls, decorators, classes, try-imports, %matplotlib, %%time, and a
+    later cell that re-imports the library and redefines a function after it was tested."""
+    course = graded_class["course"]
+    scores = scores_of(course, student)
+    assert full_marks_except(scores), f"{student}: {scores} {state(course, student)['messages']}"
+    assert state(course, student)["flags"] == []
+
+
+def test_a_forked_process_and_full_disks_cost_nothing_else(graded_class):
+    course = graded_class["course"]
+    assert full_marks_except(scores_of(course, "forks_and_fills"))
+    printed = "".join(out.get("text", "") for out in
+                      read_notebook(course / "autograded" / "forks_and_fills" / LESSON / f"{LESSON}.ipynb")
+                      .cells[2].outputs)
+    assert "/tmp/fill.bin stopped after" in printed and "/grading/fill.bin stopped after" in printed
+    assert state(course, "forks_and_fills")["seconds"] < 30
 
 
 def test_a_function_that_is_not_the_students_own_scores_nothing(graded_class):

@@ -62,6 +62,7 @@ def preload():
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
+    import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing  # noqa: E401,F401
     import nettrain_lib
     for module in pkgutil.iter_modules(nettrain_lib.__path__):
         importlib.import_module(f"nettrain_lib.{module.name}")
@@ -191,25 +192,66 @@ def assigns_names_only(target):
     return False
 
 
-def loadable(node):
-    """True for a statement that defines something (imports, def, class, NAME = value, and
-    try/if blocks made of those); False for top-level code that does things: calls, loops,
-    attribute or item assignment (np.allclose = ...), prints, plots."""
+def root_name(node):
+    """`TABLE` for TABLE["a"].b[0]; None when the chain does not start at a plain name."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def owned(target, own):
+    """An item or attribute of something the student's own cells created (not of a module)."""
+    return isinstance(target, (ast.Subscript, ast.Attribute)) and root_name(target) in own
+
+
+def loadable(node, own):
+    """True for a statement that defines something: imports, def, class, NAME = value, filling a
+    table or list the student's cells created (TABLE["a"] = ..., LIST.append(...), NAME += ...),
+    and try/if/for blocks made of those. False for top-level code that does something else:
+    printing, plotting, training, or changing a module (np.allclose = ...). `own` holds the
+    names the student's cells have bound so far (never imported modules)."""
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                          ast.Pass)):
         return True
     if isinstance(node, ast.Assign):
-        return all(assigns_names_only(target) for target in node.targets)
+        return all(assigns_names_only(target) or owned(target, own) for target in node.targets)
     if isinstance(node, ast.AnnAssign):
-        return node.value is not None and isinstance(node.target, ast.Name)
+        return node.value is not None and (isinstance(node.target, ast.Name) or owned(node.target, own))
+    if isinstance(node, ast.AugAssign):
+        return (isinstance(node.target, ast.Name) and node.target.id in own) or owned(node.target, own)
     if isinstance(node, ast.Expr):
-        return isinstance(node.value, ast.Constant)                     # a docstring
+        value = node.value
+        return isinstance(value, ast.Constant) or (                      # a docstring, or LIST.append(...)
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and owned(value.func, own))
     if isinstance(node, ast.Try):
         blocks = [node.body, node.orelse, node.finalbody] + [handler.body for handler in node.handlers]
-        return all(loadable(child) for block in blocks for child in block)
+        return all(loadable(child, own) for block in blocks for child in block)
     if isinstance(node, ast.If):
-        return not is_main_guard(node) and all(loadable(child) for child in node.body + node.orelse)
+        return not is_main_guard(node) and all(loadable(child, own) for child in node.body + node.orelse)
+    if isinstance(node, ast.For):
+        inner = own | bound_names(node)
+        return assigns_names_only(node.target) and all(loadable(child, inner) for child in node.body + node.orelse)
     return False
+
+
+def bound_names(node):
+    """Names a loadable statement binds by assignment, def or class (imports excluded: a module
+    is not the student's to fill)."""
+    names = set()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if assigns_names_only(target):
+                names |= {sub.id for sub in ast.walk(target) if isinstance(sub, ast.Name)}
+    for field in ("body", "orelse", "finalbody"):
+        for child in getattr(node, field, []) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else []:
+            names |= bound_names(child)
+    for handler in getattr(node, "handlers", []):
+        for child in handler.body:
+            names |= bound_names(child)
+    return names
 
 
 # Cell magics whose body is ordinary Python (the magic only times or captures it).
@@ -238,11 +280,11 @@ def watched_modules():
                                              or name in ("builtins", "math")))
 
 
-def snapshot_modules():
+def snapshot_modules(names=None):
     """Every attribute of the watched modules, and the code of every Python function in them, so
     that monkeypatching (f = ..., or f.__code__ = ...) shows up; plus the sys hooks."""
     snapshot = {}
-    for name in watched_modules():
+    for name in names or watched_modules():
         for attribute, value in list(vars(sys.modules[name]).items()):
             snapshot[name, attribute] = value
             if isinstance(value, types.FunctionType):
@@ -258,17 +300,15 @@ def snapshot_modules():
 def changes_since(snapshot):
     """Names of watched things that were replaced, added or deleted since `snapshot`; undoes them."""
     changed = []
-    for name, module in snapshot["sys", "<modules>"].items():
+    for name, module in snapshot["sys", "<modules>"].items():   # modules imported since are not checked
         if sys.modules.get(name) is not module:
             changed.append(f"sys.modules[{name!r}]")
             sys.modules[name] = module
-    current = snapshot_modules()
-    for key in set(snapshot) | set(current):
+    current = snapshot_modules([name for name in snapshot["sys", "<modules>"] if name in sys.modules])
+    for key in snapshot:                          # replaced or deleted; a new name changes nothing
         if key[0] == "sys" and (key[1].startswith("<") or key[1] in ("stdout", "stderr")):
             continue
-        if len(key) == 2 and key not in snapshot and key[1].startswith("__"):
-            continue                                  # Python's own bookkeeping (__warningregistry__)
-        before, after = snapshot.get(key, changed), current.get(key, changed)
+        before, after = snapshot[key], current.get(key, changed)
         if len(key) == 3:
             if after is not changed and before is not changed and before != after:
                 changed.append(f"{key[0]}.{key[1]}.__code__")
@@ -277,11 +317,7 @@ def changes_since(snapshot):
             continue
         if before is not after:
             changed.append(f"{key[0]}.{key[1]}")
-            target = sys if key[0] == "sys" else sys.modules[key[0]]
-            if before is changed:
-                delattr(target, key[1])
-            else:
-                setattr(target, key[1], before)
+            setattr(sys if key[0] == "sys" else sys.modules[key[0]], key[1], before)
     if sys.getprofile() is not snapshot["sys", "<profile>"]:
         changed.append("sys.setprofile")
         sys.setprofile(snapshot["sys", "<profile>"])
@@ -343,8 +379,9 @@ def imported_names(tree):
     return names
 
 
-def load_definitions(entry, namespace, limits, notes, channel):
-    """Run the defining statements of one student cell, one at a time; note what was left out."""
+def load_definitions(entry, namespace, limits, notes, channel, own):
+    """Run the defining statements of one student cell, one at a time; note what was left out.
+    `own` (the names the student's cells bound) grows as statements are loaded."""
     label, exercise = entry["label"], entry["exercise"]
     python = python_of_cell(entry["source"])
     if python is None:
@@ -356,7 +393,7 @@ def load_definitions(entry, namespace, limits, notes, channel):
         notes.append(f"{label}: syntax error, line {exc.lineno}: {exc.msg}")
         return
     for node in tree.body:
-        if not loadable(node):
+        if not loadable(node, own):
             if exercise:
                 notes.append(f"{label}, line {node.lineno}: `{ast.unparse(node)[:60]}` is not run by the re-check")
             continue
@@ -371,6 +408,7 @@ def load_definitions(entry, namespace, limits, notes, channel):
                 notes.append(f"{label}, line {node.lineno}: {short_error(exc)[2].splitlines()[-1]}")
         finally:
             signal.alarm(0)
+        own |= bound_names(node)
 
 
 def clean_run(lesson, skip, channel, limits):
@@ -380,11 +418,11 @@ def clean_run(lesson, skip, channel, limits):
     guard = ReferenceGuard(clean["functions"])
     exec(compile(clean["setup"], "<course setup cell>", "exec"), namespace)
     baseline = snapshot_modules()
-    notes, load_tampering = [], []
+    notes, load_tampering, own = [], [], set()
     number = -1
     for entry in clean["sequence"]:
         if entry["kind"] == "cell":
-            load_definitions(entry, namespace, limits, notes, channel)
+            load_definitions(entry, namespace, limits, notes, channel, own)
             load_tampering += [f"{entry['label']} changed {name}" for name in changes_since(baseline)]
             continue
         number += 1
@@ -398,11 +436,25 @@ def clean_run(lesson, skip, channel, limits):
         channel.send(number, "end", result=record)
 
 
+def written_by_student(candidate):
+    """True for a function compiled from the student's cells, also behind a decorator
+    (functools.lru_cache and wraps, np.errstate, np.vectorize, functools.partial)."""
+    for _ in range(8):
+        code = getattr(candidate, "__code__", None)
+        if code is not None and code.co_filename.startswith("<student"):
+            return True
+        inner = getattr(candidate, "__wrapped__", None) or getattr(candidate, "pyfunc", None) or \
+            getattr(candidate, "func", None)
+        if inner is None or inner is candidate:
+            return False
+        candidate = inner
+    return False
+
+
 def run_test(test, namespace, guard, baseline, limits):
     function = test["function"]
     candidate = namespace.get(function) if function else None
-    code = getattr(candidate, "__code__", None)
-    if candidate is not None and (code is None or not code.co_filename.startswith("<student")):
+    if candidate is not None and not written_by_student(candidate):
         return {"status": "error", "ename": "NotYourFunction",
                 "evalue": f"{function} is not a function you wrote (it is {candidate!r:.80}): "
                           "define it with def in its exercise cell"}

@@ -178,6 +178,37 @@ def mse_loss(X, y, w, b):
 """)]),
 }
 
+CORRECT_STYLES["styles_decorators_and_tables"] = ({
+    "mse_loss": """@np.errstate(over="ignore")                    # a library decorator on the graded function
+def mse_loss(X, y, w, b):
+    return float(np.mean((X @ w + b - y) ** 2))
+""",
+    "mse_gradients": """import numpy.testing as npt
+
+def mse_gradients(X, y, w, b):
+    r = X @ w + b - y
+    dw, db = 2 * X.T @ r / len(y), 2 * float(np.mean(r))
+    npt.assert_equal(dw.shape, np.shape(w))                     # a sanity check of their own
+    np.testing.assert_allclose(db, 2 * np.sum(r) / len(y))
+    return dw, db
+""",
+    "numerical_gradient": """DIFFERENCES = {}                                  # a table filled item by item
+DIFFERENCES["central"] = lambda f, x, step, eps: (f(x + step) - f(x - step)) / (2 * eps)
+STEPS = []
+for k in range(3):
+    STEPS.append(k)
+
+def numerical_gradient(f, x, eps=1e-6):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        step = np.zeros(x.shape)
+        step[index] = eps
+        grad[index] = DIFFERENCES["central"](f, x, step, eps)
+    return grad
+""",
+}, [])
+
 # More tampering found by the review.
 MORE_TAMPERING = {
     "swap_check_code": ({"mse_loss": """

@@ -47,15 +47,17 @@ class Dense:
         self._out = self._forward_act(self._z)
         return self._out
 
-    def backward(self, d_out, *, d_z=None):
-        """Gradients of the loss; `d_z` (the gradient w.r.t. the pre-activation) skips the activation."""
+    def backward(self, d_out, *, d_z=None, input_grad=True):
+        """Gradients of the loss; `d_z` (the gradient w.r.t. the pre-activation) skips the activation.
+        Returns the gradient w.r.t. the input, unless input_grad=False (the first layer: nothing
+        needs the gradient w.r.t. the data, and it costs as much as the forward product)."""
         if d_z is None:
             d_z = self._backward_act(d_out, self._z, self._out)      # (N, M)
         self.grads["kernel"] = self._X.T @ d_z                        # (D, M)
         if self.kernel_regularizer is not None:                        # + d(penalty)/dW
             self.grads["kernel"] = self.grads["kernel"] + self.kernel_regularizer.gradient(self.params["kernel"])
         self.grads["bias"] = d_z.sum(axis=0)                          # (M,)
-        return d_z @ self.params["kernel"].T                          # (N, D)
+        return d_z @ self.params["kernel"].T if input_grad else None  # (N, D)
 
     def count_params(self):
         return 0 if not self.built else (self.input_dim + 1) * self.units

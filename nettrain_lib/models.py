@@ -132,13 +132,19 @@ class Sequential:
 
     def _backward(self, y_true, y_pred):
         last = self.layers[-1]
+        only_dense = len(self.layers) == 1 and isinstance(last, Dense)
         if self._fused():
-            Y = self.loss.one_hot(y_true, y_pred.shape[1]).astype(y_pred.dtype)
-            d_x = last.backward(None, d_z=(y_pred - Y) / len(y_pred))    # (P - Y) / N w.r.t. the logits
+            Y = self.loss.one_hot(y_true, y_pred.shape[1]).astype(y_pred.dtype, copy=False)
+            d_x = last.backward(None, d_z=(y_pred - Y) / len(y_pred),   # (P - Y) / N w.r.t. the logits
+                                input_grad=not only_dense)
         else:
-            d_x = last.backward(self.loss.gradient(y_true, y_pred))
-        for layer in reversed(self.layers[:-1]):
-            d_x = layer.backward(d_x)
+            d_x = last.backward(self.loss.gradient(y_true, y_pred), input_grad=not only_dense)
+        for index in range(len(self.layers) - 2, -1, -1):
+            layer = self.layers[index]
+            if index == 0 and isinstance(layer, Dense):
+                layer.backward(d_x, input_grad=False)                     # no one needs d(loss)/d(data)
+            else:
+                d_x = layer.backward(d_x)
 
     def _step(self, x, y):
         """One update on one batch; returns the batch's loss and number right (before the update)."""

@@ -1,0 +1,23 @@
+"""Per-notebook run times, printed at the end of every test run.
+
+nbval runs each solution notebook as one pytest item per cell; the report adds the cells' times
+(setup, call and teardown, so the kernel's start is included) per notebook.
+"""
+import collections
+
+_seconds = collections.defaultdict(float)
+
+
+def pytest_runtest_logreport(report):
+    path = report.nodeid.split("::")[0]
+    if path.endswith(".ipynb"):
+        _seconds[path] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _seconds:
+        return
+    terminalreporter.section("notebook run times (nbval)")
+    for path, seconds in sorted(_seconds.items()):
+        terminalreporter.write_line(f"{seconds:6.1f} s  {path}")
+    terminalreporter.write_line(f"{sum(_seconds.values()):6.1f} s  all {len(_seconds)} notebooks, one after the other")

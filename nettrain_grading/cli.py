@@ -201,7 +201,7 @@ def command_grade(args):
             print(f"  skipped {name}: {reason}", file=sys.stderr)
 
     wanted = set(args.students.split(",")) if args.students else None
-    pending = {}                                  # student -> [spec]
+    pending, unchanged = {}, 0                    # student -> [spec]; notebooks graded before and unchanged
     for lesson in lessons:
         folder = course / "submitted"
         students = sorted(path.name for path in folder.iterdir() if (path / lesson).is_dir()) \
@@ -215,11 +215,12 @@ def command_grade(args):
             previous = states.get(student, {}).get("fingerprint") or "missing"
             if args.regrade or student not in states or previous != current:
                 pending.setdefault(student, []).append(specs[lesson])
-    done_before = sum(len(load_states(course, lesson)) for lesson in lessons)
+            else:
+                unchanged += 1
     limits = dict(grader.DEFAULT_LIMITS, cell_timeout=args.cell_timeout)
     print(f"grading {sum(map(len, pending.values()))} notebooks of {len(pending)} students with "
           f"{args.workers} workers ({'UNSANDBOXED' if unsandboxed else 'sandboxed'}); "
-          f"{done_before} already graded and unchanged", file=sys.stderr)
+          f"{unchanged} already graded and unchanged", file=sys.stderr)
 
     started = time.monotonic()
     graded_now, problems = [], []
@@ -247,11 +248,12 @@ def command_grade(args):
         raise SystemExit(130) from None
 
     if not args.no_feedback:
-        todo = [(lesson, student) for lesson, student in graded_now
+        # everyone graded now, and anyone graded before whose feedback is missing (an interrupted run)
+        wanted_feedback = dict.fromkeys(graded_now)
+        wanted_feedback.update(dict.fromkeys((lesson, student) for lesson in lessons for student in load_states(
+            course, lesson) if not (course / "feedback" / student / lesson).is_dir()))
+        todo = [(lesson, student) for lesson, student in wanted_feedback
                 if (course / "autograded" / student / lesson).is_dir()]
-        todo += [(lesson, student) for lesson in lessons for student in load_states(course, lesson)
-                 if (course / "autograded" / student / lesson).is_dir()
-                 and not (course / "feedback" / student / lesson).is_dir() and (lesson, student) not in todo]
         feedback_progress = Progress(len(todo), "feedback")
         futures = [pool.submit(_feedback_task, lesson, student) for lesson, student in todo]
         for future in concurrent.futures.as_completed(futures):

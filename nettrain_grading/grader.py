@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -141,9 +140,9 @@ def merge(notebook, job, runs, spec, result):
         passed_notebook, passed_clean = record.get("status") == "ok", clean.get("status") == "ok"
         message = message_of(record) or message_of(clean)
         if passed_notebook and not passed_clean:
+            evalue = f"passed in your notebook but failed the grader's clean re-check: {message_of(clean)}"
             cell.outputs.append(nbformat.v4.new_output(
-                "error", ename="ReCheckFailed",
-                evalue=f"passed in your notebook but failed the grader's clean re-check: {message_of(clean)}",
+                "error", ename="ReCheckFailed", evalue=evalue,
                 traceback=[f"ReCheckFailed: passed in your notebook but failed the grader's clean re-check "
                            f"(your functions alone, without the notebook's other code): {message_of(clean)}"]))
             detail = "; ".join(clean.get("notes", [])[:3])
@@ -232,9 +231,3 @@ def run_job(scratch, job, unsandboxed):
         return json.loads(completed.stdout), None
     except ValueError:
         return {}, "the grading process printed something that is not a result"
-
-
-def copy_timestamp(course, student, lesson, destination):
-    stamp = Path(course) / "submitted" / student / lesson / "timestamp.txt"
-    if stamp.exists():
-        shutil.copy(stamp, Path(destination) / "timestamp.txt")

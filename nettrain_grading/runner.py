@@ -124,6 +124,28 @@ class Captured:
         return self.stdout.getvalue()[:limit], self.stderr.getvalue()[:limit]
 
 
+def guarded(action, limits):
+    """Run action() as a cell runs: under the cell's alarm, with stdout and stderr captured.
+    Returns (its value, the exception it raised or None, the Captured texts)."""
+    value = error = None
+    signal.alarm(limits["cell_timeout"])
+    with Captured() as captured:
+        try:
+            value = action()
+        except BaseException as exc:              # noqa: BLE001 -- student code may raise anything
+            error = exc
+        finally:
+            signal.alarm(0)
+    return value, error, captured
+
+
+def error_record(exc):
+    """The record of a cell or test that raised `exc` (a timeout if the alarm stopped it)."""
+    ename, evalue, text = short_error(exc)
+    return {"status": "timeout" if isinstance(exc, CellTimeout) else "error", "ename": ename, "evalue": evalue,
+            "traceback": text}
+
+
 def limit_resources(limits):
     memory = limits["memory_mb"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -154,22 +176,15 @@ def notebook_run(lesson, skip, channel, limits):
         if index in skip:
             continue
         channel.send(index, "start")
-        signal.alarm(limits["cell_timeout"])
-        with Captured() as captured:
-            try:
-                result = run_cell(shell, cell["source"], store_history=False, silent=False)
-                error = result.error_before_exec or result.error_in_exec
-            except BaseException as exc:          # noqa: BLE001 -- a cell may raise anything
-                error = exc
-            finally:
-                signal.alarm(0)
+        result, error, captured = guarded(
+            lambda: run_cell(shell, cell["source"], store_history=False, silent=False), limits)
+        if error is None:
+            error = result.error_before_exec or result.error_in_exec
         plt.close("all")
         stdout, stderr = captured.texts()
         record = {"status": "ok", "stdout": stdout, "stderr": stderr}
         if error is not None:
-            ename, evalue, text = short_error(error)
-            status = "timeout" if isinstance(error, CellTimeout) else "error"
-            record.update(status=status, ename=ename, evalue=evalue, traceback=text)
+            record.update(error_record(error))
         channel.send(index, "end", result=record)
 
 
@@ -398,16 +413,10 @@ def load_definitions(entry, namespace, limits, notes, channel, own):
                 notes.append(f"{label}, line {node.lineno}: `{ast.unparse(node)[:60]}` is not run by the re-check")
             continue
         channel.send(-1, "busy")                  # each statement gets a cell's time, no more
-        signal.alarm(limits["cell_timeout"])
-        try:
-            with Captured():
-                exec(compile(ast.Module(body=[node], type_ignores=[]), STUDENT_FILE.format(label), "exec"),
-                     namespace)
-        except BaseException as exc:              # noqa: BLE001 -- a definition may fail in any way
-            if exercise:
-                notes.append(f"{label}, line {node.lineno}: {short_error(exc)[2].splitlines()[-1]}")
-        finally:
-            signal.alarm(0)
+        code = compile(ast.Module(body=[node], type_ignores=[]), STUDENT_FILE.format(label), "exec")
+        _, error, _ = guarded(lambda: exec(code, namespace), limits)
+        if error is not None and exercise:
+            notes.append(f"{label}, line {node.lineno}: {short_error(error)[2].splitlines()[-1]}")
         own |= bound_names(node)
 
 
@@ -459,19 +468,13 @@ def run_test(test, namespace, guard, baseline, limits):
                 "evalue": f"{function} is not a function you wrote (it is {candidate!r:.80}): "
                           "define it with def in its exercise cell"}
     tree = ast.parse(test["source"])
+    code = compile(tree, f"<test {test['grade_id']}>", "exec")
     guard.under_test = function
-    record = {"status": "ok"}
-    signal.alarm(limits["cell_timeout"])
     try:
-        with Captured():
-            exec(compile(tree, f"<test {test['grade_id']}>", "exec"), namespace)
-    except BaseException as exc:                  # noqa: BLE001 -- a test may fail in any way
-        ename, evalue, _ = short_error(exc)
-        record = {"status": "timeout" if isinstance(exc, CellTimeout) else "error", "ename": ename,
-                  "evalue": evalue}
+        _, error, _ = guarded(lambda: exec(code, namespace), limits)
     finally:
-        signal.alarm(0)
         guard.under_test = None
+    record = {"status": "ok"} if error is None else error_record(error)
     tampered = changes_since(baseline)
     for name, (module, attribute) in imported_names(tree).items():
         if module in sys.modules and name in namespace and namespace[name] is not getattr(

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab test lessons venv clean sandbox
+.PHONY: lab test lessons venv clean sandbox bench
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -50,5 +50,15 @@ lessons: $(STAMP)
 	  $(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
 	done
 
+# For course authors: seconds per epoch of nettrain_lib, a plain numpy loop and PyTorch CPU
+# (README, "Performance"). PyTorch and threadpoolctl go into their own environment, .venv-bench:
+# neither is a course dependency. torch==2.13.0 is the CPU build where pip finds it on disk; on other
+# machines pip may take a much larger CUDA build: `make bench BENCH_TORCH=` leaves PyTorch out.
+BENCH_TORCH ?= torch==2.13.0
+bench:
+	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -e . threadpoolctl $(BENCH_TORCH)
+	.venv-bench/bin/python bench/training_speed.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache nettrain_lib.egg-info
+	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info

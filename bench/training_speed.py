@@ -1,11 +1,13 @@
 """Seconds per epoch of the lesson 06 model: nettrain_lib's Sequential.fit, a plain numpy loop and
 PyTorch on the CPU (when installed), interleaved round by round in one process, one BLAS thread.
 
+    make bench                                     # its own venv (.venv-bench) with threadpoolctl and torch
     python bench/training_speed.py                 # the whole table and bench/training_speed.png
     python bench/training_speed.py --rounds 3 --quick
 
-Needs threadpoolctl (and torch for the PyTorch column), neither a course dependency:
-    python -m venv /tmp/bench && /tmp/bench/bin/pip install -e . threadpoolctl torch==2.13.0
+Needs threadpoolctl (and torch for the PyTorch column), neither a course dependency; `make bench`
+installs both into .venv-bench (torch==2.13.0, the CPU build where it lies on disk; set
+BENCH_TORCH= to leave PyTorch out).
 
 The model is lesson 06's: inputs -> Dense(64, relu) -> Dense(32, relu) -> Dense(10, softmax),
 categorical cross-entropy, float32, trained with SGD (lr 0.01) and with Adam (lr 0.001), on the
@@ -13,7 +15,9 @@ digits (1,797 x 64) and on a synthetic MNIST-sized set (60,000 x 784, 10 classes
 measurement times a slice of an epoch (at least one step, about 0.2 s) and scales it to a whole
 epoch; the median over the rounds is reported. The matmul column is the time of the six matrix
 products of one step (three forward, three for the weight gradients), at the same shapes: the
-limit no library can beat with these shapes on one thread. Nothing is asserted: it prints figures.
+limit no library can beat with these shapes on one thread. A last check trains float32 Adam at
+batch size 1 with and without the optimizer's flush of subnormal numbers, and prints how many
+state entries are subnormal and the seconds per epoch. Nothing is asserted: it prints figures.
 """
 import argparse
 import math
@@ -30,6 +34,7 @@ from nettrain_lib.callbacks import Callback  # noqa: E402
 from nettrain_lib.digits import load_digits  # noqa: E402
 from nettrain_lib.layers import Dense  # noqa: E402
 from nettrain_lib.models import Sequential  # noqa: E402
+from nettrain_lib import optimizers  # noqa: E402
 from nettrain_lib.optimizers import SGD, Adam  # noqa: E402
 
 HIDDEN = (64, 32)
@@ -185,9 +190,31 @@ def matmul_limit(X, batch_size, repeats):
         for _ in range(3):
             for a, W, out in zip(acts[:-1], weights, acts[1:]):
                 a @ W                              # forward
-                a.T @ out                          # weight gradient
+                np.dot(a.T, out)                   # weight gradient, as Dense computes it
         best = min(best, (time.perf_counter() - started) / 3)
     return best * math.ceil(len(X) / batch_size)
+
+
+def subnormal_check(X, Y, epochs):
+    """Float32 Adam at batch size 1: subnormal state entries and seconds per epoch, with the
+    optimizer's periodic flush to zero and without it (flush period set beyond the run)."""
+    results = {}
+    flush_every = optimizers.FLUSH_EVERY
+    tiny = np.finfo(np.float32).tiny
+    try:
+        for label, period in (("flushed every %d steps" % flush_every, flush_every), ("never flushed", 10**12)):
+            optimizers.FLUSH_EVERY = period
+            fit = NettrainFit(X, Y, "adam", 1)
+            seconds, fractions = [], []
+            for _ in range(epochs):
+                seconds.append(fit.train(len(X)))
+                states = fit.model.optimizer._state_arrays()
+                subnormal = sum(int(np.count_nonzero((s != 0) & (np.abs(s) < tiny))) for s in states)
+                fractions.append(subnormal / sum(s.size for s in states))
+            results[label] = (statistics.median(seconds[1:] or seconds), max(fractions))
+    finally:
+        optimizers.FLUSH_EVERY = flush_every
+    return results
 
 
 def rows_for_slice(seconds_per_row, batch_size, n):
@@ -260,6 +287,13 @@ def main():
         print(line)
     plot(rows, torch_version, args.plot)
     print(f"plot: {args.plot}")
+    X, Y = datasets(quick=True)["digits"]
+    epochs = 3 if args.quick else 6
+    with threadpool_limits(limits=1):
+        check = subnormal_check(X, Y, epochs)
+    print(f"\nsubnormal floats, float32 Adam at batch size 1 on the digits, {epochs} epochs:")
+    for label, (seconds, fraction) in check.items():
+        print(f"  {label:24s} {seconds:.4f} s/epoch (median after the first), at most {fraction:.1%} of m and v subnormal")
 
 
 def plot(rows, torch_version, path):
@@ -273,11 +307,13 @@ def plot(rows, torch_version, path):
         for optimizer, colour in (("sgd", "#0072B2"), ("adam", "#D55E00")):
             chosen = [row for row in rows if row[0] == data_name and row[1] == optimizer]
             batches = [row[2] for row in chosen]
-            for name, style in (("nettrain_lib", "-o"), ("plain numpy", "--s"), ("PyTorch CPU", ":^"),
-                                ("matmul only", "-.")):
+            for name, style in (("nettrain_lib", "-o"), ("plain numpy", "--s"), ("PyTorch CPU", ":^")):
                 if name in chosen[0][3]:
                     ax.plot(batches, [row[3][name] for row in chosen], style, color=colour,
                             label=f"{name}, {optimizer.upper()}")
+            if optimizer == "sgd":                 # the matrix products are the same for both optimizers
+                ax.plot(batches, [row[3]["matmul only"] for row in chosen], "-.", color="0.4",
+                        label="matmul only (the limit)")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("batch size")

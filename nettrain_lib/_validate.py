@@ -18,8 +18,8 @@ def describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-def float_array(value, name, *, ndim=None, finite=True):
-    """Return `value` as a float64 array (a copy only when needed), checking its dimensions.
+def float_array(value, name, *, ndim=None, finite=True, dtype=np.float64):
+    """Return `value` as a float64 (or `dtype`) array, a copy only when needed, checking its dimensions.
 
     Data must be finite; parameters may pass `finite=False`, so that a diverging run reports an
     infinite loss instead of stopping with an error.
@@ -30,7 +30,6 @@ def float_array(value, name, *, ndim=None, finite=True):
         array = np.asarray(value)
         if array.dtype.kind not in "biuf":         # strings, objects and complex numbers are refused
             raise TypeError(f"dtype {array.dtype} holds no real numbers")
-        array = array.astype(np.float64, copy=False)
     except (TypeError, ValueError) as error:
         raise TypeError(
             f"{name} must be an array of numbers; received {describe(value)} ({error})"
@@ -40,7 +39,14 @@ def float_array(value, name, *, ndim=None, finite=True):
         raise ValueError(f"{name} must be {expected}; received {describe(array)}")
     if finite and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must contain only finite numbers; received NaN or inf")
-    return array
+    with np.errstate(over="ignore"):
+        converted = array.astype(dtype, copy=False)
+    if finite and converted is not array and not np.all(np.isfinite(converted)):
+        raise ValueError(
+            f"{name} holds numbers too large for {np.dtype(dtype).name} (largest {np.finfo(dtype).max:.3g}); "
+            f"received numbers up to {np.abs(array).max():.3g}. Normalize the data first"
+        )
+    return converted
 
 
 def real_scalar(value, name, *, finite=True):

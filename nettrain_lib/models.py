@@ -110,7 +110,7 @@ class Sequential:
 
     # ---- computing ------------------------------------------------------------------------
     def _inputs(self, x, name="x"):
-        x = _validate.float_array(x, name, ndim=2).astype(self.dtype)
+        x = _validate.float_array(x, name, ndim=2, dtype=self.dtype)
         if not self.built:
             self.build(x.shape[1])
         elif x.shape[1] != self.layers[0].input_dim:
@@ -146,16 +146,25 @@ class Sequential:
             else:
                 d_x = layer.backward(d_x)
 
-    def _step(self, x, y):
-        """One update on one batch; returns the batch's loss and number right (before the update)."""
+    def _parameters(self):
+        """Every layer's weights in one dict, {"0/kernel": W, ...}: the arrays themselves, updated in place."""
+        return {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+
+    def _step(self, x, y, params):
+        """One update on one batch; returns the batch's predictions and penalty, both from before the update."""
         y_pred = self._forward(x, training=True)
-        loss = float(np.mean(self.loss.per_example(y, y_pred))) + self._penalty()
-        right = float(np.sum(self.loss.accuracy(y, y_pred))) if self.metrics else 0.0
+        penalty = self._penalty()
         self._backward(y, y_pred)
-        params = {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
         grads = {f"{i}/{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
         self.optimizer.apply(params, grads)
-        return loss, right
+        return y_pred, penalty
+
+    def _scores(self, y, y_pred):
+        """The mean loss over the rows (without penalty) and, when compiled with it, the accuracy."""
+        values = {"loss": float(np.mean(self.loss.per_example(y, y_pred), dtype=np.float64))}
+        if self.metrics:
+            values["accuracy"] = float(np.mean(self.loss.accuracy(y, y_pred)))
+        return values
 
     def predict(self, x, batch_size=32, verbose=0):
         x = self._inputs(x)
@@ -172,14 +181,9 @@ class Sequential:
         return values["loss"] if not self.metrics else [values["loss"], values["accuracy"]]
 
     def _evaluate(self, x, y, batch_size):
-        loss_sum, right = 0.0, 0.0
-        for i in range(0, len(x), batch_size):
-            y_pred = self._forward(x[i:i + batch_size])
-            loss_sum += float(np.mean(self.loss.per_example(y[i:i + batch_size], y_pred))) * len(y_pred)
-            right += float(np.sum(self.loss.accuracy(y[i:i + batch_size], y_pred)))
-        values = {"loss": loss_sum / len(x) + self._penalty()}      # Keras counts the penalty too
-        if self.metrics:
-            values["accuracy"] = right / len(x)
+        y_pred = np.concatenate([self._forward(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+        values = self._scores(y, y_pred)
+        values["loss"] += self._penalty()                    # Keras counts the penalty too
         return values
 
     # ---- training -------------------------------------------------------------------------
@@ -225,15 +229,18 @@ class Sequential:
                 callback.on_epoch_begin(epoch)
             start_time = time.perf_counter()
             order = self.rng.permutation(len(x)) if shuffle else np.arange(len(x))
-            loss_sum, right = 0.0, 0.0
+            # Each batch's predictions are kept and the epoch is scored once at its end: the same
+            # numbers as scoring batch by batch (the batch-size-weighted mean of the batch means),
+            # with a fixed cost per epoch instead of per step.
+            y_pred = np.empty((len(x), self.layers[-1].units), self.dtype)     # (N, C)
+            penalty_sum = 0.0
+            params = self._parameters()
             for start in range(0, len(x), batch_size):
                 rows = order[start:start + batch_size]
-                batch_loss, batch_right = self._step(x[rows], y[rows])
-                loss_sum += batch_loss * len(rows)            # weighted by the batch's actual size
-                right += batch_right
-            logs = {"loss": loss_sum / len(x)}
-            if self.metrics:
-                logs["accuracy"] = right / len(x)
+                y_pred[rows], penalty = self._step(x[rows], y[rows], params)
+                penalty_sum += penalty * len(rows)
+            logs = self._scores(y, y_pred)
+            logs["loss"] += penalty_sum / len(x)
             if x_val is not None:
                 logs.update({f"val_{k}": v for k, v in self._evaluate(x_val, y_val, batch_size).items()})
             for callback in callbacks:

@@ -10,10 +10,28 @@ Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7), in Keras's fo
     param -= alpha * m / (sqrt(v) + epsilon)
 `apply(params, grads)` updates the arrays of `params` (a dict name -> array) in place; the state
 (velocities, moments) is kept per name. `iterations` counts the calls, like Keras's.
+
+Speed: an update runs once per batch, so at batch size 1 its fixed costs dominate training. The
+state arrays are created once, on a parameter's first update, and the scalars every parameter
+shares (Adam's step size alpha) are computed once per step, as Python floats that numpy applies in
+the parameters' own precision.
+
+Subnormal floats: where a gradient entry stays exactly 0 (a pixel that is blank in most images, a
+ReLU unit that is off), its state decays geometrically, times 0.9 per step for Adam's m, and takes
+about 150 steps to pass through the subnormal range (below 1.2e-38 in float32) down to 0. Arithmetic
+on subnormal numbers is several times slower on x86 CPUs (3x for an array with 5% of them,
+measured), and at batch size 1 about 5% of Adam's m is subnormal at any time. Every FLUSH_EVERY
+steps the state arrays' subnormal entries are set to 0, as the CPU itself does in flush-to-zero
+mode (TensorFlow's default): it changes an update by less than 1e-38.
 """
+import math
+
 import numpy as np
 
 from . import _validate
+
+FLUSH_EVERY = 32        # steps between two flushes of subnormal state entries to 0 (measured: 8 and 32
+                        # remove the slowdown alike; 32 costs less)
 
 
 class Optimizer:
@@ -23,8 +41,26 @@ class Optimizer:
 
     def apply(self, params, grads):
         self.iterations += 1
+        self._begin_step()
         for name, param in params.items():
             self._update(name, param, grads[name].astype(param.dtype, copy=False))
+        if self.iterations % FLUSH_EVERY == 0:
+            for state in self._state_arrays():
+                flush_subnormals(state)
+
+    def _begin_step(self):
+        """Compute what every parameter's update shares this step (nothing, unless overridden)."""
+
+    def _state_arrays(self):
+        """Every state array kept between steps (velocities, moments)."""
+        return []
+
+    @staticmethod
+    def _state(store, name, param):
+        """The state array kept for `name` (zeros like `param` on its first use)."""
+        if name not in store:
+            store[name] = np.zeros_like(param)
+        return store[name]
 
     def get_config(self):
         raise NotImplementedError
@@ -39,17 +75,19 @@ class SGD(Optimizer):
         self.nesterov = bool(nesterov)
         self._velocities = {}
 
+    def _state_arrays(self):
+        return list(self._velocities.values())
+
     def _update(self, name, param, grad):
-        lr = param.dtype.type(self.learning_rate)
+        lr = self.learning_rate
         if self.momentum == 0:
             param -= lr * grad
             return
-        momentum = param.dtype.type(self.momentum)
-        velocity = self._velocities.setdefault(name, np.zeros_like(param))
-        velocity *= momentum
+        velocity = self._state(self._velocities, name, param)
+        velocity *= self.momentum
         velocity -= lr * grad
         if self.nesterov:
-            param += momentum * velocity - lr * grad
+            param += self.momentum * velocity - lr * grad
         else:
             param += velocity
 
@@ -68,16 +106,19 @@ class Adam(Optimizer):
                 raise ValueError(f"{name} must be in [0, 1); received {value!r}")
         self._m, self._v = {}, {}
 
+    def _state_arrays(self):
+        return [*self._m.values(), *self._v.values()]
+
+    def _begin_step(self):
+        t = self.iterations                             # 1 at the first step
+        self._alpha = self.learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+
     def _update(self, name, param, grad):
-        dtype = param.dtype.type
-        t = dtype(self.iterations)
-        beta_1, beta_2 = dtype(self.beta_1), dtype(self.beta_2)
-        alpha = dtype(self.learning_rate) * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
-        m = self._m.setdefault(name, np.zeros_like(param))
-        v = self._v.setdefault(name, np.zeros_like(param))
-        m += (grad - m) * (1 - beta_1)
-        v += (grad * grad - v) * (1 - beta_2)
-        param -= m * alpha / (np.sqrt(v) + dtype(self.epsilon))
+        m = self._state(self._m, name, param)           # running mean of the gradient
+        v = self._state(self._v, name, param)           # running mean of its square
+        m += (grad - m) * (1 - self.beta_1)
+        v += (grad * grad - v) * (1 - self.beta_2)
+        param -= m * self._alpha / (np.sqrt(v) + self.epsilon)
 
     def get_config(self):
         return {"name": "adam", "learning_rate": self.learning_rate, "beta_1": self.beta_1,
@@ -100,16 +141,17 @@ class RMSprop(Optimizer):
         self.epsilon = _validate.positive_scalar(epsilon, "epsilon")
         self._velocities, self._momentums = {}, {}
 
+    def _state_arrays(self):
+        return [*self._velocities.values(), *self._momentums.values()]
+
     def _update(self, name, param, grad):
-        dtype = param.dtype.type
-        rho = dtype(self.rho)
-        velocity = self._velocities.setdefault(name, np.zeros_like(param))
-        velocity *= rho
-        velocity += (1 - rho) * grad * grad
-        increment = dtype(self.learning_rate) * grad / np.sqrt(velocity + dtype(self.epsilon))
+        velocity = self._state(self._velocities, name, param)
+        velocity *= self.rho
+        velocity += (1 - self.rho) * grad * grad
+        increment = self.learning_rate * grad / np.sqrt(velocity + self.epsilon)
         if self.momentum > 0:
-            accumulated = self._momentums.setdefault(name, np.zeros_like(param))
-            accumulated *= dtype(self.momentum)
+            accumulated = self._state(self._momentums, name, param)
+            accumulated *= self.momentum
             accumulated += increment
             increment = accumulated
         param -= increment
@@ -117,6 +159,11 @@ class RMSprop(Optimizer):
     def get_config(self):
         return {"name": "rmsprop", "learning_rate": self.learning_rate, "rho": self.rho,
                 "momentum": self.momentum, "epsilon": self.epsilon}
+
+
+def flush_subnormals(array):
+    """Set the subnormal entries of a float array to 0, in place (see the module docstring)."""
+    np.copyto(array, 0, where=np.abs(array) < np.finfo(array.dtype).tiny)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}

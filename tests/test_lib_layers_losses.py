@@ -96,21 +96,22 @@ def test_relu_backward_is_the_step_function():
 
 # ---------------------------------------------------------------- Dense: gradients
 
+@pytest.mark.parametrize("n", [1, 5])      # batch size 1 takes another path inside numpy (an outer product)
 @pytest.mark.parametrize("name", ACTIVATION_NAMES)
-def test_dense_backward_matches_central_differences(name):
-    """Dense.backward gives the kernel, bias and input gradients of sum(out * d_out)."""
+def test_dense_backward_matches_central_differences(name, n):
+    """Dense.backward gives the kernel, bias and input gradients of sum(out * d_out), for one example and for several."""
     rng = np.random.default_rng(2)
     layer = built_dense(3, name, 4, seed=3)
     layer.params["bias"][:] = rng.normal(size=3) * 0.1       # a non-zero bias, so its gradient matters
-    X = rng.normal(size=(5, 4))
-    d_out = rng.normal(size=(5, 3))
+    X = rng.normal(size=(n, 4))
+    d_out = rng.normal(size=(n, 3))
     if name == "relu":
         assert np.abs(X @ layer.params["kernel"] + layer.params["bias"]).min() > 1e-4   # away from the kink
 
     layer.forward(X)
     dX = layer.backward(d_out)
     dW, db = layer.grads["kernel"].copy(), layer.grads["bias"].copy()
-    assert dX.shape == (5, 4) and dW.shape == (4, 3) and db.shape == (3,)
+    assert dX.shape == (n, 4) and dW.shape == (4, 3) and db.shape == (3,)
 
     def scalar():
         return np.sum(layer.forward(X) * d_out)

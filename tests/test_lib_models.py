@@ -74,9 +74,9 @@ def record_batch_sizes(model, monkeypatch):
     sizes = []
     original = model._step
 
-    def spy(x, y):
+    def spy(x, y, params):
         sizes.append(len(x))
-        return original(x, y)
+        return original(x, y, params)
 
     monkeypatch.setattr(model, "_step", spy)
     return sizes
@@ -733,3 +733,25 @@ def test_mse_accuracy_with_one_hot_targets_is_categorical_accuracy():
     Y = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     # argmax matches: row 0 yes (class 0), row 1 no: accuracy 1/2
     assert model.evaluate(np.zeros((2, 2)), Y)[1] == 0.5
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_fit_and_predict_leave_the_callers_data_unchanged(dtype):
+    """Data already in the model's dtype is used without a copy (no float64 round trip), so fit must
+    never write into it: x, y and the validation rows are exactly as they were after training."""
+    X, labels = classification_data(40)
+    X = X.astype(dtype)
+    X_before, labels_before = X.copy(), labels.copy()
+    model = classifier(dtype=dtype)
+    model.fit(X, labels, batch_size=8, epochs=3, validation_split=0.25, verbose=0)
+    model.predict(X)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(labels, labels_before)
+
+
+def test_float64_data_beyond_float32_range_is_refused_by_a_float32_model():
+    """A value too large for float32 would silently become inf in training; fit refuses it instead."""
+    X, labels = classification_data(10)
+    X[3, 1] = 1e40
+    with pytest.raises(ValueError, match=r"x holds numbers too large for float32 \(largest 3.4e\+38\); received numbers up to 1e\+40"):
+        classifier().fit(X, labels, epochs=1, verbose=0)

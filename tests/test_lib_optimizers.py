@@ -153,6 +153,44 @@ def test_updates_keep_float32_parameters_float32(make):
     assert not np.array_equal(w, [1.0, 2.0])
 
 
+# ---------------------------------------------------------------- subnormal floats
+
+def test_flush_subnormals_zeroes_only_the_subnormal_entries():
+    """flush_subnormals sets entries below float32's smallest normal number (1.18e-38) to 0, in place, and
+    leaves every other entry, including the smallest normal numbers and zeros, as it was."""
+    tiny = np.finfo(np.float32).tiny
+    array = np.array([1e-40, -1e-44, tiny, -tiny, 0.0, 1e-3, -2.5], dtype=np.float32)
+    original = array
+    optimizers.flush_subnormals(array)
+    assert array is original
+    np.testing.assert_array_equal(array, np.array([0, 0, tiny, -tiny, 0, 1e-3, -2.5], dtype=np.float32))
+
+
+@pytest.mark.parametrize("make, state", [
+    (lambda: Adam(), lambda opt: opt._m["w"]),
+    (lambda: SGD(learning_rate=0.1, momentum=0.9), lambda opt: opt._velocities["w"]),
+    (lambda: optimizers.RMSprop(), lambda opt: opt._velocities["w"]),
+])
+def test_state_that_decays_does_not_stay_subnormal(make, state):
+    """A state entry whose gradient is 0 from some step on decays geometrically through the subnormal
+    range, where CPU arithmetic is slow; the optimizer sets it to 0 within FLUSH_EVERY steps of entering
+    it, and the entries that still carry information are untouched."""
+    opt = make()
+    w = np.zeros(2, dtype=np.float32)
+    step(opt, w, [1.0, 1.0])
+    entered = None
+    for t in range(2, 4000):
+        step(opt, w, [0.0, 1.0])                   # entry 0 only decays from now on; entry 1 stays busy
+        decaying = state(opt)[0]
+        if entered is None and 0 < abs(decaying) < np.finfo(np.float32).tiny:
+            entered = t
+        if entered is not None and t - entered >= optimizers.FLUSH_EVERY:
+            break
+    assert entered is not None, "the test should drive the state into the subnormal range"
+    assert state(opt)[0] == 0
+    assert abs(state(opt)[1]) > 1e-3
+
+
 # ---------------------------------------------------------------- by name, configs, bad arguments
 
 def test_optimizers_by_name():

@@ -4,6 +4,11 @@ nbval runs each solution notebook as one pytest item per cell; the report adds t
 (setup, call and teardown, so the kernel's start is included) per notebook.
 """
 import collections
+import os
+
+# Lessons' sliders (nettrain_lib.explore) draw their static panels under test: nbval compares stored
+# outputs, which must not depend on a widget. Kernels started by nbval inherit this environment.
+os.environ["NETTRAIN_STATIC"] = "1"
 
 _seconds = collections.defaultdict(float)
 

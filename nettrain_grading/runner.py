@@ -58,6 +58,9 @@ class ReferenceUsed(AssertionError):
 
 def preload():
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # What nbgrader sets while it autogrades: the lessons' friendly-error hints stay off, so a
+    # graded run's output is the error alone, as under plain nbgrader.
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401

@@ -1,0 +1,137 @@
+"""Friendly errors: one line in course terms under the traceback of a common mistake.
+
+    friendly_errors()          # in each lesson's setup cell
+
+After a cell fails, the traceback is shown exactly as always and then one line starting with
+"nettrain hint:" says what the error usually means in this course: an exercise still raising
+NotImplementedError, a shape mismatch in `@` or in elementwise arithmetic, a name from a cell that
+was not run. Warnings get the same treatment: `np.exp` overflowing, a loss that overflows because
+the steps diverge, a division that gives NaN.
+
+How it stays out of the way:
+- it is an IPython `post_run_cell` hook and a wrapper around `warnings.showwarning`, never a custom
+  exception handler: the error is raised, shown and recorded as usual (nbgrader scores a notebook
+  that installs its own exception handler as failed);
+- it is not installed in graded runs: nbgrader sets NBGRADER_EXECUTION while it autogrades or
+  validates, and nettrain-grade's runner sets it too;
+- outside IPython (a plain script, pytest) it does nothing; installing it twice installs it once.
+"""
+import os
+import re
+import sys
+import warnings
+
+PREFIX = "nettrain hint: "
+
+# numpy's messages, as numpy 2 words them.
+_MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0.*\(size (\d+) is different from (\d+)\)")
+_DOT = re.compile(r"shapes (\([\d, ]*\)) and (\([\d, ]*\)) not aligned")
+_BROADCAST = re.compile(r"operands could not be broadcast together with shapes ((?:\([\d,]*\) ?)+)")
+_NAME = re.compile(r"name '(\w+)' is not defined")
+
+
+def explain(error):
+    """One line that explains `error` (an exception) in course terms, or None for other errors."""
+    message = str(error)
+    if isinstance(error, NotImplementedError):
+        where = _innermost_function(error)
+        named = f"`{where}`" if where else "this exercise"
+        return (f"{named} is not written yet: replace `raise NotImplementedError()` with your code, "
+                "run that cell, then run this one again.")
+    if isinstance(error, ValueError) and (match := _MATMUL.search(message)):
+        rows_b, cols_a = match.groups()
+        return (f"in `A @ B` the columns of A must match the rows of B, but A has {cols_a} columns and B has "
+                f"{rows_b} rows: print the shapes, e.g. print(X.shape, w.shape); one of them may need `.T`.")
+    if isinstance(error, ValueError) and (match := _DOT.search(message)):
+        return (f"np.dot of shapes {match.group(1)} and {match.group(2)}: the last size of the first must "
+                "equal the first size of the second; print the shapes, one of them may need `.T`.")
+    if isinstance(error, ValueError) and (match := _BROADCAST.search(message)):
+        shapes = match.group(1).strip()
+        hint = ""
+        rows = re.fullmatch(r"\((\d+),\d+\) \((\d+),\)|\((\d+),\) \((\d+),\d+\)", shapes)
+        if rows and len(set(filter(None, rows.groups()))) == 1:
+            hint = (" To combine an (N, D) matrix with one number per row, shaped (N,), make the vector a "
+                    "column first: `v[:, None]`.")
+        return (f"elementwise arithmetic needs matching shapes, but got {shapes}; numpy compares shapes "
+                f"from the right, and each pair of sizes must be equal or 1.{hint}")
+    if isinstance(error, NameError) and (match := _NAME.search(message)):
+        return (f"`{match.group(1)}` is defined in a cell that has not run in this session (or is misspelt): "
+                "run the cells above first (Run > Run All Above Selected Cell).")
+    if isinstance(error, OverflowError):
+        return ("a number grew past what a float can hold: with exp, subtract the largest value first; "
+                "in a training loop, try a smaller learning rate.")
+    return None
+
+
+def explain_warning(message, category):
+    """One line for a numpy RuntimeWarning that usually means a course-level mistake, or None."""
+    if not issubclass(category, RuntimeWarning):
+        return None
+    text = str(message)
+    if "overflow encountered in exp" in text:
+        return ("np.exp overflows to inf above about 709 (float64) or 88 (float32), and inf / inf then "
+                "gives nan: subtract each row's largest value before exp (lesson 05's stable softmax).")
+    if "overflow encountered" in text:
+        return ("numbers grew past the largest float: when this happens during training, the steps are "
+                "diverging; try a learning rate 10 times smaller or normalize the inputs (lesson 04).")
+    if "invalid value encountered" in text:
+        return ("a NaN appeared (inf - inf, 0 / 0 or inf / inf), usually right after an overflow: look for "
+                "an exp of a large number or a diverging loss above.")
+    if "divide by zero encountered in log" in text:
+        return ("log(0) is -inf: a probability became exactly 0; compute the loss from logits or clip the "
+                "probabilities (lesson 05).")
+    return None
+
+
+def friendly_errors(shell=None):
+    """Install the hints in the running IPython session; returns True when they are active."""
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return False
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    callbacks = shell.events.callbacks["post_run_cell"]
+    if not any(getattr(callback, "_nettrain_hint", False) for callback in callbacks):
+        shell.events.register("post_run_cell", _print_hint)
+    if not getattr(warnings.showwarning, "_nettrain_hint", False):
+        warnings.showwarning = _with_hint(warnings.showwarning)
+    return True
+
+
+def _print_hint(result):
+    error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
+    if error is None:
+        return
+    note = explain(error)
+    if note:
+        print(PREFIX + note)
+
+
+_print_hint._nettrain_hint = True
+
+
+def _with_hint(show):
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        show(message, category, filename, lineno, file, line)
+        note = explain_warning(message, category)
+        if note:
+            print(PREFIX + note, file=file if file is not None else sys.stderr)
+
+    showwarning._nettrain_hint = True
+    return showwarning
+
+
+def _innermost_function(error):
+    """The name of the function the exception was raised in (the last traceback frame)."""
+    tb = error.__traceback__
+    if tb is None:
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    name = tb.tb_frame.f_code.co_name
+    return None if name.startswith("<") else name

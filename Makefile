@@ -1,39 +1,55 @@
 # nettrain: two commands for everyone, a few more for course authors.
-#   make lab    set up .venv (first time only) and open JupyterLab on lessons/
-#   make test   set up .venv (first time only) and run the whole test suite
-# Both reinstall only when requirements.txt or pyproject.toml changed.
+#   make lab         set up .venv (first time only) and open JupyterLab on lessons/, the student setup
+#   make test        set up .venv (first time only) and run the whole test suite
+#   make instructor  JupyterLab at the repository root with nbgrader's formgrader and create-assignment
+# They reinstall only when requirements*.txt or pyproject.toml changed.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab test lessons venv clean sandbox bench
+.PHONY: lab instructor test lessons venv clean sandbox browser bench
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
+# jupyter/student/ hides nbgrader's instructor parts (formgrader, course list, create assignment);
+# jupyter/instructor/ keeps them. Both turn off JupyterLab's news pop-up, which needs the internet.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=lessons $(LAB_FLAGS)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(BIN)/jupyter lab --ServerApp.root_dir=lessons $(LAB_FLAGS)
 
-test: $(STAMP) sandbox
+instructor: $(STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
+
+test: $(TEST_STAMP) sandbox browser
 	$(BIN)/python -m pytest
 
-# The instructor's grading sandbox needs bubblewrap (a distribution package, not a Python one).
-# As root with apt (CI, containers) it is installed here; otherwise the sandbox tests are skipped
-# with a message saying how to install it.
-sandbox:
-	@command -v bwrap >/dev/null 2>&1 || { \
+# Two system packages, installed here when run as root with apt (CI, containers); otherwise the
+# tests that need them are skipped with a message saying how to install them.
+#   bubblewrap: the instructor's grading sandbox (nettrain-grade)
+#   chromium:   the browser Playwright drives in tests/test_browser.py
+# $(call system_package,COMMAND,PACKAGE,WHAT NEEDS IT)
+define system_package
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing bubblewrap for the grading sandbox"; \
-	    apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
-	      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1; } || \
-	      echo "WARNING: could not install bubblewrap; the grading sandbox tests will be skipped"; \
+	    echo "installing $(2) for $(3)"; \
+	    apt-get install -y -qq $(2) >/dev/null 2>&1 || \
+	      { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(2) >/dev/null 2>&1; } || \
+	      echo "WARNING: could not install $(2); $(3) will be skipped"; \
 	  else \
-	    echo "NOTE: bubblewrap is not installed (sudo apt-get install bubblewrap): the grading sandbox tests will be skipped"; \
+	    echo "NOTE: $(2) is not installed (sudo apt-get install $(2)): $(3) will be skipped"; \
 	  fi; }
+endef
+
+sandbox:
+	$(call system_package,bwrap,bubblewrap,the grading sandbox tests)
+
+browser:
+	$(call system_package,chromium,chromium,the browser test)
 
 venv: $(STAMP)
 
@@ -43,6 +59,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# What only the tests need (Playwright), on top of the course.
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(TEST_STAMP)
 
 # For course authors: regenerate every student notebook in lessons/ from solutions/.
 lessons: $(STAMP)
@@ -61,4 +82,4 @@ bench:
 	.venv-bench/bin/python bench/training_speed.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info
+	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info test-artifacts

@@ -49,7 +49,7 @@ def _sliders(draw, controls, panel_size):
 
     sliders = {
         name: widgets.SelectionSlider(options=[(_label(v), v) for v in values], value=start, description=name,
-                                      continuous_update=True, style={"description_width": "initial"},
+                                      continuous_update=True, style={"description_width": "90px"},
                                       layout=widgets.Layout(width="460px"))
         for name, (values, start) in controls.items()
     }

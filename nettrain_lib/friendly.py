@@ -40,8 +40,9 @@ def explain(error):
                 "run that cell, then run this one again.")
     if isinstance(error, ValueError) and (match := _MATMUL.search(message)):
         rows_b, cols_a = match.groups()
-        return (f"in `A @ B` the columns of A must match the rows of B, but A has {cols_a} columns and B has "
-                f"{rows_b} rows: print the shapes, e.g. print(X.shape, w.shape); one of them may need `.T`.")
+        return (f"in `A @ B` the columns of A must match the rows of B, but A has {_count(cols_a, 'column')} and "
+                f"B has {_count(rows_b, 'row')}: print the shapes, e.g. print(X.shape, w.shape); one of them may "
+                "need `.T`.")
     if isinstance(error, ValueError) and (match := _DOT.search(message)):
         return (f"np.dot of shapes {match.group(1)} and {match.group(2)}: the last size of the first must "
                 "equal the first size of the second; print the shapes, one of them may need `.T`.")
@@ -124,6 +125,10 @@ def _with_hint(show):
 
     showwarning._nettrain_hint = True
     return showwarning
+
+
+def _count(number, noun):
+    return f"{number} {noun}" + ("" if number == "1" else "s")
 
 
 def _innermost_function(error):

@@ -236,4 +236,8 @@ def test_plain_nbgrader_still_grades_the_course(tmp_path):
     assert scores["wrong"]["test_mse_loss"] == 0 and scores["wrong"]["test_mse_gradients"] > 0
     feedback = (course / "feedback" / "wrong" / lesson / f"{lesson}.html").read_text(encoding="utf-8")
     assert wrong["mse_loss"][0][2] in feedback and "hidden_rng" not in feedback
+    # The lessons' setup cell installs the friendly hints; nbgrader's graded run must not show them
+    # (the blank notebook's demo cells raise NotImplementedError, which would get one).
+    blank_feedback = (course / "feedback" / "blank" / lesson / f"{lesson}.html").read_text(encoding="utf-8")
+    assert "NotImplementedError" in blank_feedback and "nettrain hint" not in blank_feedback
     assert "wrong" in (course / "grades.csv").read_text()

@@ -36,6 +36,7 @@ def test_matmul_mismatch_says_which_sizes_disagree():
     X, w = np.ones((50, 2)), np.ones((3, 1))
     note = explain(raised(lambda: X @ w))
     assert "A has 2 columns and B has 3 rows" in note and "`.T`" in note
+    assert "A has 1 column and B has 2 rows" in explain(raised(lambda: np.ones((5, 1)) @ np.ones((2, 1))))
 
 
 def test_dot_mismatch():

@@ -55,29 +55,45 @@ def _sliders(draw, controls, panel_size):
     }
     output = widgets.Output()
 
+    def figure():
+        return _figure(draw, [{name: slider.value for name, slider in sliders.items()}], panel_size)
+
     def redraw(change=None):
         with output:
             output.clear_output(wait=True)
-            fig, ax = plt.subplots(figsize=panel_size, layout="constrained")
-            draw(ax, **{name: slider.value for name, slider in sliders.items()})
+            fig = figure()
             display(fig)
             plt.close(fig)                    # shown once, inside the output area; not again at the cell's end
 
+    # The first drawing happens here, outside the output area: an error in `draw` (an exercise not
+    # written yet, say) fails the cell with its traceback, instead of hiding inside the widget.
+    first = figure()
     for slider in sliders.values():
         slider.observe(redraw, names="value")
     box = widgets.VBox([*sliders.values(), output])
     box.sliders, box.redraw = sliders, redraw          # for tests, and for a student who wants to script it
-    redraw()
+    with output:
+        display(first)
+    plt.close(first)
     display(box)
     return box
 
 
 def _panels(draw, static, panel_size):
+    return _figure(draw, static, panel_size)
+
+
+def _figure(draw, settings, panel_size):
+    """One panel per setting, side by side; if `draw` fails, no half-drawn figure is left behind."""
     width, height = panel_size
-    fig, axes = plt.subplots(1, len(static), figsize=(width * len(static), height), layout="constrained",
+    fig, axes = plt.subplots(1, len(settings), figsize=(width * len(settings), height), layout="constrained",
                              squeeze=False)
-    for ax, values in zip(axes[0], static):
-        draw(ax, **values)
+    try:
+        for ax, values in zip(axes[0], settings):
+            draw(ax, **values)
+    except BaseException:
+        plt.close(fig)
+        raise
     return fig
 
 

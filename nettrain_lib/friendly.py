@@ -27,36 +27,50 @@ PREFIX = "nettrain hint: "
 _MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0.*\(size (\d+) is different from (\d+)\)")
 _DOT = re.compile(r"shapes (\([\d, ]*\)) and (\([\d, ]*\)) not aligned")
 _BROADCAST = re.compile(r"operands could not be broadcast together with shapes ((?:\([\d,]*\) ?)+)")
+_IN_PLACE = re.compile(r"non-broadcastable output operand with shape (\([\d,]*\)) doesn't match the broadcast shape "
+                       r"(\([\d,]*\))")
 _NAME = re.compile(r"name '(\w+)' is not defined")
+_LIBRARY = os.path.dirname(os.path.abspath(__file__))
 
 
 def explain(error):
     """One line that explains `error` (an exception) in course terms, or None for other errors."""
     message = str(error)
+    function, filename = _innermost_frame(error)
     if isinstance(error, NotImplementedError):
-        where = _innermost_function(error)
-        named = f"`{where}`" if where else "this exercise"
+        if filename.startswith(_LIBRARY):             # the library's own abstract methods are not exercises
+            return None
+        named = f"`{function}`" if function else "this exercise"
         return (f"{named} is not written yet: replace `raise NotImplementedError()` with your code, "
                 "run that cell, then run this one again.")
     if isinstance(error, ValueError) and (match := _MATMUL.search(message)):
-        rows_b, cols_a = match.groups()
-        return (f"in `A @ B` the columns of A must match the rows of B, but A has {_count(cols_a, 'column')} and "
-                f"B has {_count(rows_b, 'row')}: print the shapes, e.g. print(X.shape, w.shape); one of them may "
-                "need `.T`.")
+        size_b, size_a = match.groups()
+        return (f"in `A @ B` the last size of A must equal the first size of B (for matrices: the columns of A "
+                f"and the rows of B), but they are {size_a} and {size_b}: print the shapes, e.g. "
+                "print(X.shape, w.shape); a matrix that needs `.T` or a vector of the wrong length is the usual cause.")
     if isinstance(error, ValueError) and (match := _DOT.search(message)):
-        return (f"np.dot of shapes {match.group(1)} and {match.group(2)}: the last size of the first must "
-                "equal the first size of the second; print the shapes, one of them may need `.T`.")
+        return (f"np.dot of shapes {match.group(1)} and {match.group(2)}: the last size of the first must equal "
+                "the first size of the second (for matrices: columns of the first, rows of the second); print "
+                "the shapes: a matrix that needs `.T` or a vector of the wrong length is the usual cause.")
     if isinstance(error, ValueError) and (match := _BROADCAST.search(message)):
         shapes = match.group(1).strip()
         hint = ""
         rows = re.fullmatch(r"\((\d+),\d+\) \((\d+),\)|\((\d+),\) \((\d+),\d+\)", shapes)
         if rows and len(set(filter(None, rows.groups()))) == 1:
-            hint = (" To combine an (N, D) matrix with one number per row, shaped (N,), make the vector a "
-                    "column first: `v[:, None]`.")
+            hint = (" An (N, D) matrix met a vector of N values: if the vector holds one value per row, make it a "
+                    "column, `v[:, None]` (or keep the axis: `keepdims=True`); if it should hold one value per "
+                    "column (feature), it was computed along the wrong axis: use `axis=0`.")
         return (f"elementwise arithmetic needs matching shapes, but got {shapes}; numpy compares shapes "
                 f"from the right, and each pair of sizes must be equal or 1.{hint}")
+    if isinstance(error, ValueError) and (match := _IN_PLACE.search(message)):
+        return (f"an in-place update such as `w -= lr * grad` keeps w's shape {match.group(1)}, but the right side "
+                f"has shape {match.group(2)}: the gradient should have the shape of the parameter it updates.")
     if isinstance(error, NameError) and (match := _NAME.search(message)):
-        return (f"`{match.group(1)}` is defined in a cell that has not run in this session (or is misspelt): "
+        name = match.group(1)
+        if function:
+            return (f"inside `{function}`, `{name}` is neither one of its arguments or variables nor defined in a "
+                    "cell that has run: check the spelling (Python tells `z` from `Z`), or run the cells above first.")
+        return (f"`{name}` is defined in a cell that has not run in this session (or is misspelt): "
                 "run the cells above first (Run > Run All Above Selected Cell).")
     if isinstance(error, OverflowError):
         return ("a number grew past what a float can hold: with exp, subtract the largest value first; "
@@ -75,9 +89,12 @@ def explain_warning(message, category):
     if "overflow encountered" in text:
         return ("numbers grew past the largest float: when this happens during training, the steps are "
                 "diverging; try a learning rate 10 times smaller or normalize the inputs (lesson 04).")
+    if "invalid value encountered in divide" in text:
+        return ("a division gave NaN, 0 / 0 or inf / inf: dividing by a standard deviation or a norm that is 0 "
+                "(a constant feature, an all-zero row) gives 0 / 0; after an overflow, inf / inf.")
     if "invalid value encountered" in text:
-        return ("a NaN appeared (inf - inf, 0 / 0 or inf / inf), usually right after an overflow: look for "
-                "an exp of a large number or a diverging loss above.")
+        return ("a NaN appeared (inf - inf or 0 * inf), usually right after an overflow: look for an exp of "
+                "a large number or a diverging loss above.")
     if "divide by zero encountered in log" in text:
         return ("log(0) is -inf: a probability became exactly 0; compute the loss from logits or clip the "
                 "probabilities (lesson 05).")
@@ -127,16 +144,13 @@ def _with_hint(show):
     return showwarning
 
 
-def _count(number, noun):
-    return f"{number} {noun}" + ("" if number == "1" else "s")
-
-
-def _innermost_function(error):
-    """The name of the function the exception was raised in (the last traceback frame)."""
+def _innermost_frame(error):
+    """(function name, file name) of the last traceback frame: where the exception was raised.
+    The function name is None at a cell's top level."""
     tb = error.__traceback__
     if tb is None:
-        return None
+        return None, ""
     while tb.tb_next is not None:
         tb = tb.tb_next
-    name = tb.tb_frame.f_code.co_name
-    return None if name.startswith("<") else name
+    code = tb.tb_frame.f_code
+    return (None if code.co_name.startswith("<") else code.co_name), os.path.abspath(code.co_filename)

@@ -272,7 +272,7 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     page.keyboard.press("Control+Enter")
     wait_until_idle(page)
     for source, hint in [("mse_gradients(X_train, y_train, np.zeros(1), 0.0)", "`mse_gradients` is not written yet"),
-                         ("X_train @ np.ones(3)", "A has 1 column and B has 3 rows")]:
+                         ("X_train @ np.ones(3)", "(for matrices: the columns of A and the rows of B), but they are 1 and 3")]:
         page.keyboard.press("Escape")                          # command mode
         page.keyboard.press("b")                               # a new cell below, selected
         page.keyboard.press("Enter")                           # edit it

@@ -87,3 +87,21 @@ def test_live_only_in_a_kernel_and_never_under_test_or_grading(monkeypatch):
 def test_bad_arguments_say_what_was_expected(controls, static, error, message):
     with pytest.raises(error, match=message):
         explore(Recorder(), controls, static=static)
+
+
+def unfinished(ax, **values):
+    """A draw function that calls a student's exercise not written yet."""
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("is_live", [False, True], ids=["static", "live"])
+def test_an_error_in_draw_fails_the_cell_and_leaves_no_empty_figure(monkeypatch, is_live):
+    """The student's unfinished function must fail the cell with its traceback (and its hint), not hide
+    inside the widget's output area, and no blank axes may be left for Jupyter to show."""
+    pytest.importorskip("ipywidgets")
+    monkeypatch.setattr(explore_module, "live", lambda: is_live)
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda *objects: shown.extend(objects))
+    with pytest.raises(NotImplementedError):
+        explore(unfinished, CONTROLS, static=[{"lr": 0.01, "steps": 10}])
+    assert plt.get_fignums() == [] and shown == []

@@ -35,8 +35,14 @@ def test_matmul_mismatch_says_which_sizes_disagree():
     """(N, D) @ (N, D) instead of (N, D) @ (D,): the hint gives A's columns and B's rows."""
     X, w = np.ones((50, 2)), np.ones((3, 1))
     note = explain(raised(lambda: X @ w))
-    assert "A has 2 columns and B has 3 rows" in note and "`.T`" in note
-    assert "A has 1 column and B has 2 rows" in explain(raised(lambda: np.ones((5, 1)) @ np.ones((2, 1))))
+    assert "the columns of A and the rows of B), but they are 2 and 3" in note and "`.T`" in note
+
+
+def test_matmul_mismatch_of_vectors_speaks_of_sizes_not_only_rows_and_columns():
+    """1-D operands have no rows or columns and `.T` does nothing to them: the hint names the sizes."""
+    note = explain(raised(lambda: np.ones(3) @ np.ones(4)))
+    assert "the last size of A must equal the first size of B" in note and "they are 3 and 4" in note
+    assert "a vector of the wrong length" in note
 
 
 def test_dot_mismatch():
@@ -44,11 +50,26 @@ def test_dot_mismatch():
     assert "(2,3) and (2,3)" in note
 
 
-def test_broadcast_of_a_matrix_and_one_number_per_row_suggests_a_column():
-    """X (N, D) times y (N,): numpy lines up the last sizes (D and N) and fails; y[:, None] is the fix."""
+def test_broadcast_of_a_matrix_and_one_number_per_row_names_both_fixes():
+    """X (N, D) with a vector of N values: either one value per row (make it a column) or statistics taken
+    along the wrong axis (per-feature means over axis=1): the hint offers both, since only the student knows."""
     X, y = np.ones((50, 2)), np.ones(50)
     note = explain(raised(lambda: X * y))
-    assert "(50,2) (50,)" in note and "v[:, None]" in note
+    assert "(50,2) (50,)" in note and "v[:, None]" in note and "keepdims=True" in note
+    X = np.ones((100, 2))
+    note = explain(raised(lambda: (X - X.mean(axis=1)) / X.std(axis=1)))
+    assert "use `axis=0`" in note
+
+
+def test_in_place_update_with_a_gradient_of_the_wrong_shape():
+    w, grad = np.zeros(2), np.ones((2, 2))
+
+    def update():
+        nonlocal w
+        w -= 0.1 * grad
+
+    note = explain(raised(update))
+    assert "keeps w's shape (2,)" in note and "(2,2)" in note
 
 
 def test_broadcast_of_unrelated_shapes_explains_the_rule_without_the_column_advice():
@@ -61,6 +82,20 @@ def test_name_from_a_cell_not_run():
     assert note.startswith("`X_train` is defined in a cell that has not run")
 
 
+def test_name_misspelt_inside_a_function_points_at_the_spelling():
+    def softmax(z):
+        return np.exp(Z)        # noqa: F821 - the student's typo
+
+    note = explain(raised(lambda: softmax(np.ones(3))))
+    assert note.startswith("inside `softmax`, `Z` is neither one of its arguments") and "`z` from `Z`" in note
+
+
+def test_the_librarys_own_abstract_methods_are_not_called_unfinished_exercises():
+    from nettrain_lib.losses import Loss
+
+    assert explain(raised(lambda: Loss().per_example(None, None))) is None
+
+
 @pytest.mark.parametrize("error", [KeyError("w"), TypeError("unsupported operand"), ValueError("something else"),
                                    ZeroDivisionError("division by zero")])
 def test_other_errors_get_no_hint(error):
@@ -70,7 +105,8 @@ def test_other_errors_get_no_hint(error):
 @pytest.mark.parametrize("action, expected", [
     (lambda: np.exp(np.array([1000.0])), "subtract each row's largest value"),
     (lambda: np.array([1e200]) ** 2, "learning rate 10 times smaller"),
-    (lambda: np.array([np.inf]) / np.array([np.inf]), "a NaN appeared"),
+    (lambda: np.array([0.0]) / np.array([0.0]), "a standard deviation or a norm that is 0"),
+    (lambda: np.array([np.inf]) - np.array([np.inf]), "a NaN appeared"),
     (lambda: np.log(np.array([0.0])), "log(0) is -inf"),
 ])
 def test_numpy_warnings_get_their_hint(action, expected):

@@ -21,6 +21,8 @@ def describe(value):
 def float_array(value, name, *, ndim=None, finite=True, dtype=np.float64):
     """Return `value` as a float64 (or `dtype`) array, a copy only when needed, checking its dimensions.
 
+    When `value` already is an array of that dtype, the result is that very array: never write into it.
+
     Data must be finite; parameters may pass `finite=False`, so that a diverging run reports an
     infinite loss instead of stopping with an error.
     """

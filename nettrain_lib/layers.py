@@ -54,7 +54,7 @@ class Dense:
         if d_z is None:
             d_z = self._backward_act(d_out, self._z, self._out)      # (N, M)
         # (D, N) @ (N, M). np.dot, not @: at batch size 1 this is an outer product, which numpy's
-        # matmul computes without BLAS, 5x slower than np.dot (numpy 2.4, measured in bench/).
+        # matmul computes without BLAS, 5x slower than np.dot (numpy 2.4: 59 us vs 12 us for 784 x 64).
         self.grads["kernel"] = np.dot(self._X.T, d_z)                 # (D, M)
         if self.kernel_regularizer is not None:                        # + d(penalty)/dW
             self.grads["kernel"] = self.grads["kernel"] + self.kernel_regularizer.gradient(self.params["kernel"])
@@ -108,7 +108,7 @@ class Dropout:
         self._mask = (self._rng.random(X.shape) < keep).astype(X.dtype) / X.dtype.type(keep)   # (N, D)
         return X * self._mask
 
-    def backward(self, d_out, *, d_z=None):
+    def backward(self, d_out, *, d_z=None, input_grad=True):     # the same call as Dense.backward
         return d_out if self._mask is None else d_out * self._mask
 
     def count_params(self):

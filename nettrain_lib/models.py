@@ -232,14 +232,15 @@ class Sequential:
             # Each batch's predictions are kept and the epoch is scored once at its end: the same
             # numbers as scoring batch by batch (the batch-size-weighted mean of the batch means),
             # with a fixed cost per epoch instead of per step.
-            y_pred = np.empty((len(x), self.layers[-1].units), self.dtype)     # (N, C)
+            epoch_pred = np.empty((len(x), self.layers[-1].units), self.dtype)     # (N, C), row i for x[i]
             penalty_sum = 0.0
-            params = self._parameters()
-            for start in range(0, len(x), batch_size):
+            params = self._parameters()     # updated in place, so one dict serves the epoch; backward
+            for start in range(0, len(x), batch_size):     # makes new gradient arrays, gathered per step
                 rows = order[start:start + batch_size]
-                y_pred[rows], penalty = self._step(x[rows], y[rows], params)
+                batch_pred, penalty = self._step(x[rows], y[rows], params)
+                epoch_pred[rows] = batch_pred
                 penalty_sum += penalty * len(rows)
-            logs = self._scores(y, y_pred)
+            logs = self._scores(y, epoch_pred)
             logs["loss"] += penalty_sum / len(x)
             if x_val is not None:
                 logs.update({f"val_{k}": v for k, v in self._evaluate(x_val, y_val, batch_size).items()})

@@ -13,19 +13,20 @@ Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7), in Keras's fo
 
 Speed: an update runs once per batch, so at batch size 1 its fixed costs dominate training. The
 state arrays are created once, on a parameter's first update, and the scalars every parameter
-shares (Adam's step size alpha) are computed once per step, as Python floats that numpy applies in
-the parameters' own precision.
+shares (Adam's step size alpha, 1 - beta_1, ...) are computed once per step for each parameter
+dtype, in that precision, as Keras computes them (float32 for a float32 model).
 
 Subnormal floats: where a gradient entry stays exactly 0 (a pixel that is blank in most images, a
-ReLU unit that is off), its state decays geometrically, times 0.9 per step for Adam's m, and takes
-about 150 steps to pass through the subnormal range (below 1.2e-38 in float32) down to 0. Arithmetic
-on subnormal numbers is several times slower on x86 CPUs (3x for an array with 5% of them,
-measured), and at batch size 1 about 5% of Adam's m is subnormal at any time. Every FLUSH_EVERY
-steps the state arrays' subnormal entries are set to 0, as the CPU itself does in flush-to-zero
-mode (TensorFlow's default): it changes an update by less than 1e-38.
+ReLU unit that is off), its state decays geometrically, times 0.9 per step for Adam's m, into the
+subnormal range (below 1.2e-38 in float32) after about 800 steps, and then stays there: once
+m * 0.1 is below half of the smallest step between floats it rounds to 0 and m stops changing.
+Arithmetic on subnormal numbers is several times slower on x86 CPUs (3x for an array with 5% of
+them, measured), and at batch size 1 about 6% of Adam's m is subnormal after the first epoch.
+Every FLUSH_EVERY steps the state arrays' subnormal entries are set to 0, as the CPU itself does in
+flush-to-zero mode (TensorFlow's default). A flushed entry was below 1.2e-38; Adam divides m by
+sqrt(v) + epsilon, so the update it feeds changes by at most 1.2e-38 * alpha / epsilon, about
+1e-34 at the defaults: far below the resolution of any float32 weight.
 """
-import math
-
 import numpy as np
 
 from . import _validate
@@ -41,15 +42,22 @@ class Optimizer:
 
     def apply(self, params, grads):
         self.iterations += 1
-        self._begin_step()
+        self._scalars_by_dtype = {}
         for name, param in params.items():
             self._update(name, param, grads[name].astype(param.dtype, copy=False))
         if self.iterations % FLUSH_EVERY == 0:
             for state in self._state_arrays():
                 flush_subnormals(state)
 
-    def _begin_step(self):
-        """Compute what every parameter's update shares this step (nothing, unless overridden)."""
+    def _scalars(self, dtype):
+        """This step's constants in the precision of `dtype`, computed once per step and dtype."""
+        if dtype not in self._scalars_by_dtype:
+            self._scalars_by_dtype[dtype] = self._step_scalars(dtype.type)
+        return self._scalars_by_dtype[dtype]
+
+    def _step_scalars(self, f):
+        """The constants every parameter of one dtype shares this step; `f` converts to that dtype."""
+        return ()
 
     def _state_arrays(self):
         """Every state array kept between steps (velocities, moments)."""
@@ -109,16 +117,18 @@ class Adam(Optimizer):
     def _state_arrays(self):
         return [*self._m.values(), *self._v.values()]
 
-    def _begin_step(self):
-        t = self.iterations                             # 1 at the first step
-        self._alpha = self.learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+    def _step_scalars(self, f):
+        t, beta_1, beta_2 = f(self.iterations), f(self.beta_1), f(self.beta_2)     # t is 1 at the first step
+        alpha = f(self.learning_rate) * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
+        return alpha, 1 - beta_1, 1 - beta_2, f(self.epsilon)
 
     def _update(self, name, param, grad):
+        alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._scalars(param.dtype)
         m = self._state(self._m, name, param)           # running mean of the gradient
         v = self._state(self._v, name, param)           # running mean of its square
-        m += (grad - m) * (1 - self.beta_1)
-        v += (grad * grad - v) * (1 - self.beta_2)
-        param -= m * self._alpha / (np.sqrt(v) + self.epsilon)
+        m += (grad - m) * one_minus_beta_1
+        v += (grad * grad - v) * one_minus_beta_2
+        param -= m * alpha / (np.sqrt(v) + epsilon)
 
     def get_config(self):
         return {"name": "adam", "learning_rate": self.learning_rate, "beta_1": self.beta_1,
@@ -144,14 +154,19 @@ class RMSprop(Optimizer):
     def _state_arrays(self):
         return [*self._velocities.values(), *self._momentums.values()]
 
+    def _step_scalars(self, f):
+        rho = f(self.rho)
+        return rho, 1 - rho, f(self.learning_rate), f(self.epsilon), f(self.momentum)
+
     def _update(self, name, param, grad):
+        rho, one_minus_rho, lr, epsilon, momentum = self._scalars(param.dtype)
         velocity = self._state(self._velocities, name, param)
-        velocity *= self.rho
-        velocity += (1 - self.rho) * grad * grad
-        increment = self.learning_rate * grad / np.sqrt(velocity + self.epsilon)
+        velocity *= rho
+        velocity += one_minus_rho * grad * grad
+        increment = lr * grad / np.sqrt(velocity + epsilon)
         if self.momentum > 0:
             accumulated = self._state(self._momentums, name, param)
-            accumulated *= self.momentum
+            accumulated *= momentum
             accumulated += increment
             increment = accumulated
         param -= increment

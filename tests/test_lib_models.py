@@ -13,7 +13,7 @@ import pytest
 
 from libtools import load_bench, load_keras_results
 from nettrain_lib import models
-from nettrain_lib.layers import Dense
+from nettrain_lib.layers import Dense, Dropout
 from nettrain_lib.models import History, Sequential, load_model
 from nettrain_lib.optimizers import SGD, Adam
 
@@ -755,3 +755,12 @@ def test_float64_data_beyond_float32_range_is_refused_by_a_float32_model():
     X[3, 1] = 1e40
     with pytest.raises(ValueError, match=r"x holds numbers too large for float32 \(largest 3.4e\+38\); received numbers up to 1e\+40"):
         classifier().fit(X, labels, epochs=1, verbose=0)
+
+
+def test_dropout_may_be_the_last_layer():
+    """Keras allows Dropout after the output layer (odd, but legal): fit must train, not crash in backward."""
+    X, labels = classification_data(20)
+    model = Sequential([Dense(1), Dropout(0.5)], seed=0)             # a regression, whose outputs may be 0
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(X, labels.astype(float), batch_size=5, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2 and all(np.isfinite(history.history["loss"]))

@@ -153,6 +153,24 @@ def test_updates_keep_float32_parameters_float32(make):
     assert not np.array_equal(w, [1.0, 2.0])
 
 
+def test_float32_adam_computes_its_constants_in_float32_like_keras():
+    """Keras computes alpha, 1 - beta_1 and 1 - beta_2 in the variables' precision: two float32 steps redone
+    by hand with float32 scalars give exactly the same weights (Python-float constants differ by ~1e-5)."""
+    f = np.float32
+    w, g = np.array([0.5, -1.5], f), np.array([0.1, -0.2], f)
+    opt = Adam(learning_rate=0.01)
+    step(opt, w, g)
+    step(opt, w, g)
+    x, m, v = np.array([0.5, -1.5], f), np.zeros(2, f), np.zeros(2, f)
+    for t in (1, 2):
+        beta_1, beta_2 = f(0.9), f(0.999)
+        alpha = f(0.01) * np.sqrt(1 - beta_2 ** f(t)) / (1 - beta_1 ** f(t))
+        m = m + (g - m) * (1 - beta_1)
+        v = v + (g * g - v) * (1 - beta_2)
+        x = x - m * alpha / (np.sqrt(v) + f(1e-7))
+    np.testing.assert_array_equal(w, x)
+
+
 # ---------------------------------------------------------------- subnormal floats
 
 def test_flush_subnormals_zeroes_only_the_subnormal_entries():

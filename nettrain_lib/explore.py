@@ -27,7 +27,7 @@ def explore(draw, controls, *, static, panel_size=PANEL_SIZE):
     if live():
         _sliders(draw, controls, panel_size)
     else:
-        _panels(draw, static, panel_size)       # shown by Jupyter at the end of the cell, like any figure
+        _figure(draw, static, panel_size)       # shown by Jupyter at the end of the cell, like any figure
 
 
 def live():
@@ -77,10 +77,6 @@ def _sliders(draw, controls, panel_size):
     plt.close(first)
     display(box)
     return box
-
-
-def _panels(draw, static, panel_size):
-    return _figure(draw, static, panel_size)
 
 
 def _figure(draw, settings, panel_size):

@@ -131,20 +131,15 @@ class Sequential:
         return self.layers[-1].activation == "softmax" and isinstance(self.loss, losses.CategoricalCrossentropy)
 
     def _backward(self, y_true, y_pred):
-        last = self.layers[-1]
-        only_dense = len(self.layers) == 1 and isinstance(last, Dense)
         if self._fused():
             Y = self.loss.one_hot(y_true, y_pred.shape[1]).astype(y_pred.dtype, copy=False)
-            d_x = last.backward(None, d_z=(y_pred - Y) / len(y_pred),   # (P - Y) / N w.r.t. the logits
-                                input_grad=not only_dense)
+            d_out, d_z = None, (y_pred - Y) / len(y_pred)        # (P - Y) / N w.r.t. the logits
         else:
-            d_x = last.backward(self.loss.gradient(y_true, y_pred), input_grad=not only_dense)
-        for index in range(len(self.layers) - 2, -1, -1):
-            layer = self.layers[index]
-            if index == 0 and isinstance(layer, Dense):
-                layer.backward(d_x, input_grad=False)                     # no one needs d(loss)/d(data)
-            else:
-                d_x = layer.backward(d_x)
+            d_out, d_z = self.loss.gradient(y_true, y_pred), None
+        for index in range(len(self.layers) - 1, -1, -1):
+            # The first layer skips the gradient w.r.t. its input: no one needs d(loss)/d(data).
+            d_out = self.layers[index].backward(d_out, d_z=d_z, input_grad=index > 0)
+            d_z = None
 
     def _parameters(self):
         """Every layer's weights in one dict, {"0/kernel": W, ...}: the arrays themselves, updated in place."""

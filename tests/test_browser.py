@@ -203,12 +203,12 @@ def student_lab(tmp_path_factory):
     for lesson in ("01_update_rule", "02_batch_strategies", "04_normalization", "05_softmax_cross_entropy"):
         shutil.copy(ROOT / "solutions" / lesson / f"{lesson}.ipynb", explore)
     lab = Lab(root_dir=home, home=home, setup="student", cwd=home)
-    yield lab, home
+    yield lab, home, exchange
     lab.stop()
 
 
 def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab, page):
-    lab, home = student_lab
+    lab, home, exchange = student_lab
     page.goto(lab.url("lab?reset"))
     page.wait_for_selector(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
 
@@ -292,13 +292,8 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     menu(page, "Nbgrader", "Assignment List")
     page.locator("#fetched_assignments_list button:has-text('Submit')").click()
     page.locator("#submitted_assignments_list >> text=01_update_rule").first.wait_for(timeout=60_000)
-    assert list((Path(lab_exchange(home)) / "nettrain" / "inbound").iterdir())
+    assert list((exchange / "nettrain" / "inbound").iterdir())
     shot(page, "07-submitted")
-
-
-def lab_exchange(home):
-    config = (home / "nbgrader_config.py").read_text()
-    return config.split("c.Exchange.root = ")[1].strip().strip("'\"")
 
 
 SLIDERS = [("01_update_rule", "explore-lr", "0.3"), ("02_batch_strategies", "explore-batch", "32"),
@@ -307,7 +302,7 @@ SLIDERS = [("01_update_rule", "explore-lr", "0.3"), ("02_batch_strategies", "exp
 
 @pytest.mark.parametrize("lesson, cell_id, start", SLIDERS, ids=[lesson for lesson, _, _ in SLIDERS])
 def test_each_slider_redraws_its_figure_when_moved(student_lab, page, lesson, cell_id, start):
-    lab, _ = student_lab
+    lab = student_lab[0]
     open_notebook(page, lab, f"explore/{lesson}.ipynb")
     run_all(page)
     widget = page.locator(".jp-OutputArea-output:has(.widget-slider)").first

@@ -764,3 +764,25 @@ def test_dropout_may_be_the_last_layer():
     model.compile(optimizer="sgd", loss="mse")
     history = model.fit(X, labels.astype(float), batch_size=5, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2 and all(np.isfinite(history.history["loss"]))
+
+
+def test_backward_skips_only_the_gradient_with_respect_to_the_data(monkeypatch):
+    """The first layer's input gradient (d loss / d x, as costly as its forward product) is never used,
+    so fit asks no layer but the first to skip it; Dense then returns None instead of (N, D)."""
+    X, labels = classification_data(12)
+    model = Sequential([Dense(5, activation="relu"), Dropout(0.2), Dense(3, activation="softmax")], seed=0)
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    model.build(X.shape[1])
+    asked = []
+    for index, layer in enumerate(model.layers):
+        original = layer.backward
+
+        def spy(d_out, *, d_z=None, input_grad=True, index=index, original=original):
+            asked.append((index, input_grad))
+            return original(d_out, d_z=d_z, input_grad=input_grad)
+
+        monkeypatch.setattr(layer, "backward", spy)
+    model.fit(X, labels, batch_size=12, epochs=1, verbose=0)
+    assert asked == [(2, True), (1, True), (0, False)]
+    model.layers[0].forward(X.astype(np.float32))
+    assert Dense.backward(model.layers[0], np.ones((12, 5), np.float32), input_grad=False) is None

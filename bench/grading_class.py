@@ -1,12 +1,12 @@
 """How long does a whole class take to grade? nettrain-grade against serial `nbgrader autograde`.
 
-    .venv/bin/python bench/grading_class.py                 # 100 students x every lesson, 2 workers
-    .venv/bin/python bench/grading_class.py --students 20 --serial-sample 3
+    .venv/bin/python -m bench.grading_class                 # from the repository root: 100 students x every lesson
+    .venv/bin/python -m bench.grading_class --students 20 --serial-sample 3
 
 Builds a synthetic class in a scratch course (seeded, so every run grades the same class): for each
 student and lesson a realistic submission, drawn from
     correct        the instructor's solution, with each function swapped for a correct variant
-                   written differently half of the time (tests/submissions/<lesson>.py)
+                   written differently half of the time (tests/support/submissions/<lesson>.py)
     partly wrong   one to three functions replaced by mistakes students really make
     blank          the notebook as released
     broken         a syntax error, an exception at import, corrupt JSON, or no notebook at all
@@ -29,18 +29,24 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from coursetools import (add_students, fill_notebook, lesson_ids, make_course, nbgrader,  # noqa: E402
-                         nbgrader_env, read_notebook, reference_sources)
+from tests.support.coursetools import (
+    ROOT,
+    add_students,
+    fill_notebook,
+    lesson_ids,
+    make_course,
+    nbgrader,
+    nbgrader_env,
+    read_notebook,
+    reference_sources,
+)
 
 MIX = {"correct": 0.45, "partly wrong": 0.30, "blank": 0.10, "broken": 0.10, "tampering": 0.05}
 
 
 def submissions_module(lesson):
     spec = importlib.util.spec_from_file_location(f"submissions_{lesson}",
-                                                  ROOT / "tests" / "submissions" / f"{lesson}.py")
+                                                  ROOT / "tests" / "support" / "submissions" / f"{lesson}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.WRONG, module.CORRECT

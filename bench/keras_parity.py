@@ -2,47 +2,27 @@
 
 Needs Keras 3 with a backend (not a course dependency): for example, in a separate environment,
     python -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install torch==2.13.0 "keras==3.15.*"
-    KERAS_BACKEND=torch /tmp/kvenv/bin/python bench/keras_parity.py
+    KERAS_BACKEND=torch /tmp/kvenv/bin/python -m bench.keras_parity     # from the repository root
 It trains both with shuffle=False from the same weights, with each optimizer and loss, in float32
 and float64, and prints the largest differences of History and final weights. With --write it
-also stores Keras's results in tests/fixtures/keras_parity.npz, which the tests compare against
+also stores Keras's results in tests/support/fixtures/keras_parity.npz, which the tests compare against
 without needing Keras.
 """
 import os
 import sys
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import numpy as np  # noqa: E402
 
-CASES = {
-    # name: (optimizer, loss, last activation, validation_split, epochs, batch_size)
-    "adam_cce": ("adam", "categorical_crossentropy", "softmax", 0.2, 4, 32),
-    "sgd_cce": ("sgd", "categorical_crossentropy", "softmax", 0.2, 4, 16),
-    "sgdm_sparse": ("sgd_momentum", "sparse_categorical_crossentropy", "softmax", 0.25, 3, 20),
-    "adam_mse": ("adam", "mse", "linear", 0.0, 3, 32),
-    "rmsprop_cce": ("rmsprop", "categorical_crossentropy", "softmax", 0.2, 3, 32),
-    "adam_l2_cce": ("adam_l2", "categorical_crossentropy", "softmax", 0.2, 3, 32),
-}
-
-
-def data(dtype):
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(150, 8)).astype(dtype)
-    labels = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5)
-    Y = np.eye(3, dtype=dtype)[labels]
-    return X, labels, Y
-
-
-def initial_weights(dtype):
-    rng = np.random.default_rng(1)
-    shapes = [(8, 16), (16,), (16, 3), (3,)]
-    return [(rng.normal(size=s) * (0.3 if len(s) == 2 else 0.1)).astype(dtype) for s in shapes]
-
-
-def targets(loss, labels, Y):
-    return labels if loss.startswith("sparse") else Y
+from tests.support.keras_parity_cases import (  # noqa: E402
+    CASES,
+    FIXTURE_PATH,
+    data,
+    initial_weights,
+    run_nettrain,
+    targets,
+)
 
 
 def run_keras(case, dtype):
@@ -52,29 +32,12 @@ def run_keras(case, dtype):
     optimizer, loss, last, split, epochs, batch = CASES[case]
     X, labels, Y = data(dtype)
     regularizer = keras.regularizers.L2(0.01) if optimizer == "adam_l2" else None
-    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="relu", kernel_regularizer=regularizer),
+    model = keras.Sequential([keras.Input((8,)),
+                              keras.layers.Dense(16, activation="relu", kernel_regularizer=regularizer),
                               keras.layers.Dense(3, activation=last)])
     model.set_weights(initial_weights(dtype))
-    opt = {"sgd_momentum": keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), "adam_l2": "adam"}.get(optimizer, optimizer)
-    model.compile(optimizer=opt, loss=loss, metrics=["accuracy"] if loss != "mse" else [])
-    history = model.fit(X, targets(loss, labels, Y), batch_size=batch, epochs=epochs,
-                        validation_split=split, shuffle=False, verbose=0)
-    return {k: np.array(v) for k, v in history.history.items()}, model.get_weights()
-
-
-def run_nettrain(case, dtype):
-    from nettrain_lib.layers import Dense
-    from nettrain_lib.models import Sequential
-    from nettrain_lib.optimizers import SGD
-    from nettrain_lib.regularizers import L2
-    optimizer, loss, last, split, epochs, batch = CASES[case]
-    X, labels, Y = data(dtype)
-    regularizer = L2(0.01) if optimizer == "adam_l2" else None
-    model = Sequential([Dense(16, activation="relu", kernel_regularizer=regularizer), Dense(3, activation=last)],
-                       seed=0, dtype=dtype)
-    model.build(8)
-    model.set_weights(initial_weights(dtype))
-    opt = {"sgd_momentum": SGD(learning_rate=0.05, momentum=0.9), "adam_l2": "adam"}.get(optimizer, optimizer)
+    opt = {"sgd_momentum": keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+           "adam_l2": "adam"}.get(optimizer, optimizer)
     model.compile(optimizer=opt, loss=loss, metrics=["accuracy"] if loss != "mse" else [])
     history = model.fit(X, targets(loss, labels, Y), batch_size=batch, epochs=epochs,
                         validation_split=split, shuffle=False, verbose=0)
@@ -98,10 +61,9 @@ def main():
                 fixtures[f"{dtype}/{case}/weight/{i}"] = w
     if "--write" in sys.argv:
         import keras
-        path = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "keras_parity.npz")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        np.savez_compressed(path, keras_version=np.array(keras.__version__), **fixtures)
-        print("wrote", os.path.normpath(path))
+        FIXTURE_PATH.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(FIXTURE_PATH, keras_version=np.array(keras.__version__), **fixtures)
+        print("wrote", FIXTURE_PATH)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 PyTorch on the CPU (when installed), interleaved round by round in one process, one BLAS thread.
 
     make bench                                     # its own venv (.venv-bench) with threadpoolctl and torch
-    python bench/training_speed.py                 # the whole table and bench/training_speed.png
-    python bench/training_speed.py --rounds 3 --quick
+    python -m bench.training_speed                 # from the repository root: the table and bench/training_speed.png
+    python -m bench.training_speed --rounds 3 --quick
 
 Needs threadpoolctl (and torch for the PyTorch column), neither a course dependency; `make bench`
 installs both into .venv-bench (torch==2.13.0, the CPU build where it lies on disk; set
@@ -23,19 +23,12 @@ import argparse
 import math
 import os
 import statistics
-import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-
-from nettrain_lib.callbacks import Callback  # noqa: E402
-from nettrain_lib.digits import load_digits  # noqa: E402
-from nettrain_lib.layers import Dense  # noqa: E402
-from nettrain_lib.models import Sequential  # noqa: E402
-from nettrain_lib import optimizers  # noqa: E402
-from nettrain_lib.optimizers import SGD, Adam  # noqa: E402
+from nettrain_lib import SGD, Adam, Callback, Dense, Sequential, load_digits
+from nettrain_lib.nn import optimizers
 
 HIDDEN = (64, 32)
 CLASSES = 10
@@ -76,7 +69,8 @@ class NettrainFit:
         self.X, self.Y, self.batch_size = X, Y, batch_size
         self.model = Sequential([Dense(h, activation="relu") for h in HIDDEN] +
                                 [Dense(CLASSES, activation="softmax")], seed=0)
-        opt = SGD(learning_rate=LEARNING_RATES["sgd"]) if optimizer == "sgd" else Adam(learning_rate=LEARNING_RATES["adam"])
+        opt = (SGD(learning_rate=LEARNING_RATES["sgd"]) if optimizer == "sgd"
+               else Adam(learning_rate=LEARNING_RATES["adam"]))
         self.model.compile(optimizer=opt, loss="categorical_crossentropy", metrics=["accuracy"])
         self.model.fit(X[:batch_size], Y[:batch_size], batch_size=batch_size, epochs=1, verbose=0)
         self.model.set_weights(initial_weights(X.shape[1]))
@@ -252,7 +246,8 @@ def main():
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        raise SystemExit("this benchmark needs threadpoolctl (pip install threadpoolctl) to pin one BLAS thread")
+        raise SystemExit("this benchmark needs threadpoolctl (pip install threadpoolctl) "
+                         "to pin one BLAS thread") from None
     competitors = [NettrainFit, NumpyLoop]
     try:
         import torch
@@ -293,7 +288,8 @@ def main():
         check = subnormal_check(X, Y, epochs)
     print(f"\nsubnormal floats, float32 Adam at batch size 1 on the digits, {epochs} epochs:")
     for label, (seconds, fraction) in check.items():
-        print(f"  {label:24s} {seconds:.4f} s/epoch (median after the first), at most {fraction:.1%} of m and v subnormal")
+        print(f"  {label:24s} {seconds:.4f} s/epoch (median after the first), "
+              f"at most {fraction:.1%} of m and v subnormal")
 
 
 def plot(rows, torch_version, path):
@@ -321,7 +317,8 @@ def plot(rows, torch_version, path):
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel("seconds per epoch (1 BLAS thread)")
     axes[1].legend(fontsize=7, ncol=2)
-    fig.suptitle(f"Lesson 06 model, one epoch: nettrain_lib vs plain numpy vs PyTorch {torch_version or '(not installed)'}")
+    fig.suptitle("Lesson 06 model, one epoch: nettrain_lib vs plain numpy vs PyTorch "
+                 f"{torch_version or '(not installed)'}")
     fig.savefig(path, dpi=110)
 
 

@@ -78,7 +78,7 @@ def from_files(course, source, notebooks, pattern=DEFAULT_PATTERN):
                 chosen[key] = (modified, name, read)
         else:
             chosen[key] = (modified, name, read)
-    for (student, lesson), (modified, name, read) in sorted(chosen.items()):
+    for (student, lesson), (modified, _name, read) in sorted(chosen.items()):
         notebook = next(nb for nb, les in notebooks.items() if les == lesson)
         folder = Path(course) / "submitted" / student / lesson
         folder.mkdir(parents=True, exist_ok=True)

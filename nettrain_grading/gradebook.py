@@ -1,7 +1,8 @@
 """Reading the course from nbgrader's gradebook and writing grades into it (main process only).
 
 Only the main process writes, one student at a time, so parallel workers never meet a locked
-database, and a result is in the gradebook before it is marked done in grading/ (state.py).
+database, and a result is in the gradebook before it is marked done in grading/<lesson>/<student>.json
+(cli.save_state).
 """
 import hashlib
 import json

@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from nettrain_lib.plots import PALETTE  # noqa: E402
+from nettrain_lib import PALETTE  # noqa: E402
 
 
 def build(course, spec, scores, states, written_max):

@@ -65,10 +65,15 @@ def preload():
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
-    import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing  # noqa: E401,F401
+    import numpy.fft  # noqa: F401
+    import numpy.linalg  # noqa: F401
+    import numpy.polynomial  # noqa: F401
+    import numpy.random  # noqa: F401
+    import numpy.testing  # noqa: F401
+
     import nettrain_lib
-    for module in pkgutil.iter_modules(nettrain_lib.__path__):
-        importlib.import_module(f"nettrain_lib.{module.name}")
+    for module in pkgutil.walk_packages(nettrain_lib.__path__, "nettrain_lib."):   # sub-packages too
+        importlib.import_module(module.name)
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
 
@@ -161,7 +166,6 @@ def limit_resources(limits):
 
 def notebook_run(lesson, skip, channel, limits):
     from IPython.core.interactiveshell import InteractiveShell
-
     from traitlets.config import Config
 
     config = Config()
@@ -180,7 +184,7 @@ def notebook_run(lesson, skip, channel, limits):
             continue
         channel.send(index, "start")
         result, error, captured = guarded(
-            lambda: run_cell(shell, cell["source"], store_history=False, silent=False), limits)
+            lambda: run_cell(shell, cell["source"], store_history=False, silent=False), limits)  # noqa: B023 (run now)
         if error is None:
             error = result.error_before_exec or result.error_in_exec
         plt.close("all")
@@ -362,8 +366,9 @@ class ReferenceGuard:
 
     def __init__(self, graded):
         self.under_test = None
-        for module_name in [name for name in sys.modules if name.split(".")[0] == "nettrain_lib"]:
-            module = sys.modules[module_name]
+        modules = {id(module): module for name, module in list(sys.modules.items())
+                   if name.split(".")[0] == "nettrain_lib"}     # an old module path names the same module
+        for module in modules.values():
             for name in graded:
                 original = getattr(module, name, None)
                 if isinstance(original, types.FunctionType):
@@ -417,7 +422,7 @@ def load_definitions(entry, namespace, limits, notes, channel, own):
             continue
         channel.send(-1, "busy")                  # each statement gets a cell's time, no more
         code = compile(ast.Module(body=[node], type_ignores=[]), STUDENT_FILE.format(label), "exec")
-        _, error, _ = guarded(lambda: exec(code, namespace), limits)
+        _, error, _ = guarded(lambda: exec(code, namespace), limits)     # noqa: B023 (run now, in this loop)
         if error is not None and exercise:
             notes.append(f"{label}, line {node.lineno}: {short_error(error)[2].splitlines()[-1]}")
         own |= bound_names(node)

@@ -105,18 +105,83 @@ def generator(rng, name="rng"):
     return rng
 
 
+def require_rows(X, name="X", *, purpose=""):
+    """Refuse an array with no rows: most computations need at least one example."""
+    if len(X) == 0:
+        raise ValueError(f"{name} must have at least one row (example){purpose}; received 0 rows")
+
+
+def same_rows(X, y, x_name="X", y_name="y"):
+    """Refuse X and y that do not hold one row per example: the one check of this kind in the library."""
+    if len(y) != len(X):
+        unit = "rows" if np.ndim(y) == 2 else "entries"
+        raise ValueError(
+            f"{x_name} and {y_name} must have one row per example: {x_name} has {len(X)} rows, "
+            f"{y_name} has {len(y)} {unit}"
+        )
+
+
+def feature_vector(value, name, X):
+    """Return `value` as a (D,) float array with one entry per column of X (a per-feature statistic)."""
+    vector = float_array(value, name, ndim=1)
+    if len(vector) != X.shape[1]:
+        raise ValueError(
+            f"{name} must have one value per feature: X has {X.shape[1]} columns, {name} has {len(vector)} entries"
+        )
+    return vector
+
+
+def class_labels(labels, num_classes, name="labels"):
+    """Return integer class labels (N,) as int64, each in 0..num_classes - 1."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not (np.issubdtype(labels.dtype, np.integer) or labels.size == 0):
+        raise ValueError(f"{name} must be a 1-D array of integer class labels; received {describe(labels)}")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"{name} must lie in 0..{num_classes - 1} for {num_classes} classes; received values "
+            f"from {labels.min()} to {labels.max()}"
+        )
+    return labels.astype(np.int64)
+
+
+def at_least(value, minimum, name):
+    """Return `value` as an int, refusing anything that is not a whole number >= minimum (>= 1)."""
+    number = positive_int(value, name)
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; received {value!r}")
+    return number
+
+
+def batch_size_for(n_samples, batch_size):
+    """Check a batch size against the number of examples and return it as an int."""
+    n_samples = positive_int(n_samples, "n_samples")
+    batch_size = positive_int(batch_size, "batch_size")
+    if batch_size > n_samples:
+        raise ValueError(
+            f"batch_size must be at most the number of examples ({n_samples}); received {batch_size}"
+        )
+    return batch_size
+
+
+def paired_arrays(X, y):
+    """Check that X (N, D) and y (N,) hold one row per example; return them as arrays."""
+    X = float_array(X, "X", ndim=2)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array with one entry per example; received shape {y.shape}")
+    require_rows(X)
+    same_rows(X, y)
+    return X, y
+
+
 def regression_data(X, y, w, b):
     """Check the arguments of a linear-regression loss: X (N, D), y (N,), w (D,), b scalar."""
     X = float_array(X, "X", ndim=2)
     y = float_array(y, "y", ndim=1)
     w = float_array(w, "w", ndim=1, finite=False)
     b = real_scalar(b, "b", finite=False)
-    if len(X) == 0:
-        raise ValueError("X must have at least one row (example); received 0 rows")
-    if len(y) != len(X):
-        raise ValueError(
-            f"X and y must have one row per example: X has {len(X)} rows, y has {len(y)} entries"
-        )
+    require_rows(X)
+    same_rows(X, y)
     if len(w) != X.shape[1]:
         raise ValueError(
             f"w must have one weight per feature: X has {X.shape[1]} features (columns), "

@@ -24,7 +24,8 @@ import warnings
 PREFIX = "nettrain hint: "
 
 # numpy's messages, as numpy 2 words them.
-_MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0.*\(size (\d+) is different from (\d+)\)")
+_MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0"
+                     r".*\(size (\d+) is different from (\d+)\)")
 _DOT = re.compile(r"shapes (\([\d, ]*\)) and (\([\d, ]*\)) not aligned")
 _BROADCAST = re.compile(r"operands could not be broadcast together with shapes ((?:\([\d,]*\) ?)+)")
 _IN_PLACE = re.compile(r"non-broadcastable output operand with shape (\([\d,]*\)) doesn't match the broadcast shape "

@@ -1,0 +1,278 @@
+"""Figures of lessons 01-03: loss curves and surfaces, descent paths, batches, throughput.
+
+The rules every plot helper follows are in `_style.py`.
+"""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import _validate
+from ..scratch.batching import epoch_order
+from ..scratch.linear import loss_grid
+from ._style import PALETTE, curve_style, new_axes, series_on
+
+# Losses above this are drawn as "overflowed": matplotlib cannot place ticks on a log axis that
+# reaches the end of the float range, and a diverging run reaches it within a few hundred steps.
+LARGEST_DRAWN_LOSS = 1e100
+
+
+def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
+                     ylabel="training loss J (MSE)", title=None, x_values=None):
+    """Draw one loss curve per entry of `curves`, a dict {label: sequence of losses}.
+
+    The y axis is logarithmic by default, so a converging run (loss shrinking by factors) and a
+    diverging one (loss growing by factors) are both readable on one plot. Losses that are
+    infinite, NaN or above LARGEST_DRAWN_LOSS, reached by a diverging run, are left out of the
+    line and noted in the legend.
+
+    `x_values` optionally maps some labels to their own x coordinates (examples seen, seconds...);
+    curves without an entry are drawn against their index 0, 1, 2, ...
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError(f"curves must be a non-empty dict {{label: losses}}; received {_validate.describe(curves)}")
+    checked = {label: _validate.float_array(losses, f"curves[{label!r}]", ndim=1, finite=False)
+               for label, losses in curves.items()}
+    x_values = dict(x_values or {})
+    for label, xs in x_values.items():
+        if label not in checked:
+            raise ValueError(f"x_values has an entry {label!r} that is not in curves")
+        x_values[label] = _validate.float_array(xs, f"x_values[{label!r}]", ndim=1)
+        if x_values[label].shape != checked[label].shape:
+            raise ValueError(
+                f"x_values[{label!r}] must have one value per loss: {len(checked[label])} losses, "
+                f"{len(x_values[label])} x values"
+            )
+    ax = new_axes(ax)
+    for index, (label, losses) in enumerate(checked.items()):
+        color, linestyle = curve_style(index)
+        steps = x_values.get(label, np.arange(len(losses)))
+        drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
+        if not drawn.all():
+            first_bad = int(np.argmin(drawn))
+            label = f"{label} (overflows at step {first_bad})"
+            drawn[first_bad:] = False
+        ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if log_scale and ylabel else ""))   # an empty label stays empty
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution=200, title=None):
+    """Contour plot of the loss J(w, b) of a one-feature linear regression.
+
+    `w_range` and `b_range` are (low, high) pairs. Levels are spaced logarithmically above the
+    minimum on the grid, so the rings near the bottom of the bowl are visible as well as the walls.
+    """
+    w_values = np.linspace(*_validate.range_pair(w_range, "w_range"), _validate.at_least(resolution, 2, "resolution"))
+    b_values = np.linspace(*_validate.range_pair(b_range, "b_range"), resolution)
+    levels = _validate.at_least(levels, 2, "levels")
+    J = loss_grid(X, y, w_values, b_values)        # (len(b_values), len(w_values))
+    ax = new_axes(ax, figsize=(6.4, 5.2))
+    low, high = J.min(), J.max()
+    spaced = low + np.geomspace(1e-3, 1.0, levels) * (high - low)
+    contours = ax.contour(w_values, b_values, J, levels=spaced, cmap="viridis", linewidths=1)
+    ax.clabel(contours, contours.levels[::4], fontsize=8, fmt="%.3g")
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("bias b")
+    # The contours fix the view: a diverging path drawn afterwards leaves the plot instead of
+    # shrinking the bowl to a dot.
+    ax.set_xlim(w_values[0], w_values[-1])
+    ax.set_ylim(b_values[0], b_values[-1])
+    ax.autoscale(False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markevery=1):
+    """Draw the path of (w, b) during training: `path` is (steps + 1, 2), one row per update.
+
+    A circle marks the start and a star the end, so the direction of travel is clear.
+    """
+    path = _validate.float_array(path, "path", ndim=2, finite=False)
+    if path.shape[1] != 2:
+        raise ValueError(f"path must have two columns (w, b); received shape {path.shape}")
+    ax = new_axes(ax)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.5, marker=".",
+            markersize=5, markevery=markevery, label=label)
+    ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black")
+    ax.plot(*path[-1], "*", color=color, markersize=14, markeredgecolor="black")
+    if label:
+        ax.legend()
+    return ax
+
+
+def plot_regression_fit(X, y, fits, ax=None, *, xlabel="feature x", ylabel="target y"):
+    """Scatter one-feature data and draw the line y = w x + b for each entry of `fits`,
+    a dict {label: (w, b)} where w is a float or a length-1 array."""
+    X = _validate.float_array(X, "X", ndim=2)
+    y = _validate.float_array(y, "y", ndim=1)
+    if X.shape[1] != 1:
+        raise ValueError(f"X must have exactly one feature to draw a line; received {X.shape[1]} columns")
+    if not isinstance(fits, dict):
+        raise TypeError(f"fits must be a dict {{label: (w, b)}}; received {_validate.describe(fits)}")
+    lines = {}
+    for label, fit in fits.items():
+        if not isinstance(fit, (tuple, list)) or len(fit) != 2 or np.shape(fit[0]) not in ((), (1,)):
+            raise ValueError(f"fits[{label!r}] must be a pair (w, b) with one weight; received {fit!r}")
+        w = _validate.float_array(fit[0], f"the w of fits[{label!r}]")
+        lines[label] = (float(w.reshape(-1)[0]), _validate.real_scalar(fit[1], f"the b of fits[{label!r}]"))
+    ax = new_axes(ax)
+    ax.scatter(X[:, 0], y, s=14, color="0.55", label="data")
+    x_line = np.linspace(X.min(), X.max(), 2)
+    for index, (label, (w, b)) in enumerate(lines.items()):
+        color, linestyle = curve_style(index)
+        ax.plot(x_line, w * x_line + b, color=color, linestyle=linestyle, linewidth=2, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
+    """Log-log plot of the error of finite-difference derivatives against the step size eps.
+
+    `errors` is a dict {label: errors}, one error per entry of `eps_values`. Zero errors (an
+    exact result) cannot be drawn on a log scale and are left out.
+    """
+    eps_values = _validate.float_array(eps_values, "eps_values", ndim=1)
+    if np.any(eps_values <= 0):
+        raise ValueError("eps_values must all be positive to be drawn on a log scale")
+    checked = series_on(eps_values, errors, "errors", "eps")
+    ax = new_axes(ax)
+    for index, (label, values) in enumerate(checked.items()):
+        color, linestyle = curve_style(index)
+        drawn = values > 0
+        ax.loglog(eps_values[drawn], values[drawn], marker="o", color=color, linestyle=linestyle,
+                  linewidth=2, label=label)
+    ax.set_xlabel("step size eps (log scale)")
+    ax.set_ylabel("|numerical - exact derivative| (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
+    """Draw how the examples are cut into batches: the slides' "Dataset completo -> Batch 1 ... Batch k".
+
+    The top row is the full data set in its stored order; below it, one row per epoch shows the
+    order in which that epoch visits the examples (numbered 0..N-1), coloured by batch. With `rng`,
+    each epoch is a fresh permutation, so the rows differ; without it every epoch is the same.
+    Meant for small N (up to about 40) so that every example can be read.
+    """
+
+    batch_size = _validate.batch_size_for(n_samples, batch_size)
+    epochs = _validate.positive_int(epochs, "epochs")
+    if rng is not None:
+        _validate.generator(rng)
+    ax = new_axes(ax, figsize=(max(6.4, 0.42 * n_samples + 1.5), 1.0 + 0.75 * (epochs + 1)))
+    rows = [("full data set", np.arange(n_samples), None)]
+    rows += [(f"epoch {e + 1}", epoch_order(n_samples, rng), batch_size) for e in range(epochs)]
+    n_batches = -(-n_samples // batch_size)
+    for row, (_label, order, size) in enumerate(rows):
+        y = len(rows) - 1 - row
+        for position, example in enumerate(order):
+            batch = position // size if size else None
+            color = "0.85" if batch is None else PALETTE[batch % len(PALETTE)]
+            ax.add_patch(plt.Rectangle((position, y + 0.1), 0.92, 0.8, color=color))
+            ax.text(position + 0.46, y + 0.5, str(example), ha="center", va="center", fontsize=8,
+                    color="black" if batch is None or batch % len(PALETTE) in (3, 5, 6) else "white")
+        if size:
+            for batch in range(n_batches):   # batch labels above each epoch's row
+                start = batch * size
+                ax.text(start + min(size, n_samples - start) / 2, y + 0.98, f"batch {batch + 1}",
+                        ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(0, n_samples)
+    ax.set_ylim(0, len(rows) + 0.1)
+    ax.set_yticks([len(rows) - 1 - r + 0.5 for r in range(len(rows))], [label for label, _, _ in rows])
+    ax.set_xticks([])
+    ax.set_xlabel(f"position in the epoch ({n_samples} examples, batch_size = {batch_size}, "
+                  f"{n_batches} steps per epoch; numbers are example indices)")
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_throughput(batch_sizes, examples_per_second, ax=None, *, title=None):
+    """Log-log plot of measured throughput (examples per second) against batch size."""
+    batch_sizes = _validate.float_array(batch_sizes, "batch_sizes", ndim=1)
+    examples_per_second = _validate.float_array(examples_per_second, "examples_per_second", ndim=1)
+    if batch_sizes.shape != examples_per_second.shape:
+        raise ValueError(
+            f"batch_sizes and examples_per_second must have the same length; received "
+            f"{len(batch_sizes)} and {len(examples_per_second)}"
+        )
+    if np.any(batch_sizes <= 0) or np.any(examples_per_second <= 0):
+        raise ValueError("batch sizes and throughputs must be positive to be drawn on a log scale")
+    ax = new_axes(ax)
+    ax.loglog(batch_sizes, examples_per_second, "o-", color=PALETTE[0], linewidth=2)
+    ax.set_xlabel("batch size (log scale)")
+    ax.set_ylabel("gradient throughput, examples / second (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", ylabel="loss J(θ)", title=None):
+    """Draw a loss of one parameter, J(θ) on a grid, with optional labelled points
+    `marks` = {label: θ values} (for example where runs started and ended)."""
+    theta = _validate.float_array(theta, "theta", ndim=1)
+    loss = _validate.float_array(loss, "loss", ndim=1)
+    if theta.shape != loss.shape:
+        raise ValueError(f"theta and loss must have the same length; received {len(theta)} and {len(loss)}")
+    if marks is not None and not isinstance(marks, dict):
+        raise TypeError(f"marks must be a dict {{label: theta values}}; received {_validate.describe(marks)}")
+    marks = {label: _validate.float_array(points, f"marks[{label!r}]").reshape(-1)
+             for label, points in (marks or {}).items()}
+    increasing = np.argsort(theta)                 # np.interp needs an increasing grid
+    ax = new_axes(ax)
+    ax.plot(theta, loss, color="0.3", linewidth=2)
+    for index, (label, points) in enumerate(marks.items()):
+        color, _ = curve_style(index)
+        ax.plot(points, np.interp(points, theta[increasing], loss[increasing]), "o", color=color, markersize=9,
+                markeredgecolor="black", label=label, alpha=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if marks:
+        ax.legend()
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolution=200, title=None,
+                           xlabel="parameter θ1", ylabel="parameter θ2"):
+    """Contour plot of a function of two parameters, f(theta1, theta2) evaluated on numpy grids.
+
+    Levels are spaced evenly in value between the grid's minimum and maximum, so a saddle (values
+    below and above the start) and a valley are drawn alike. The axes keep the given ranges.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function f(theta1, theta2) of two arrays; received {_validate.describe(f)}")
+    x_values = np.linspace(*_validate.range_pair(x_range, "x_range"), _validate.at_least(resolution, 2, "resolution"))
+    y_values = np.linspace(*_validate.range_pair(y_range, "y_range"), resolution)
+    levels = _validate.at_least(levels, 2, "levels")
+    grid_x, grid_y = np.meshgrid(x_values, y_values)
+    values = np.asarray(f(grid_x, grid_y), dtype=float)
+    if values.shape != grid_x.shape:
+        raise ValueError(f"f must return one value per grid point, shape {grid_x.shape}; it returned {values.shape}")
+    ax = new_axes(ax, figsize=(6.4, 5.2))
+    ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.8)
+    ax.set_xlim(x_values[0], x_values[-1])
+    ax.set_ylim(y_values[0], y_values[-1])
+    ax.autoscale(False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax

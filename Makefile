@@ -1,6 +1,6 @@
 # nettrain: two commands for everyone, a few more for course authors.
 #   make lab         set up .venv (first time only) and open JupyterLab on lessons/, the student setup
-#   make test        set up .venv (first time only) and run the whole test suite
+#   make test        set up .venv (first time only), lint the code, and run the whole test suite
 #   make instructor  JupyterLab at the repository root with nbgrader's formgrader and create-assignment
 # They reinstall only when requirements*.txt or pyproject.toml changed.
 
@@ -12,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab instructor test lessons venv clean sandbox browser bench
+.PHONY: lab instructor test lint lessons venv clean sandbox browser bench
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -25,13 +25,17 @@ lab: $(STAMP)
 instructor: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
 
-test: $(TEST_STAMP) sandbox browser
+test: lint sandbox browser
 	$(BIN)/python -m pytest
+
+# ruff, configured in pyproject.toml: pyflakes, pycodestyle, import order, bugbear.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
 
 # Two system packages, installed here when run as root with apt (CI, containers); otherwise the
 # tests that need them are skipped with a message saying how to install them.
 #   bubblewrap: the instructor's grading sandbox (nettrain-grade)
-#   chromium:   the browser Playwright drives in tests/test_browser.py
+#   chromium:   the browser Playwright drives in tests/course/test_browser.py
 # $(call system_package,COMMAND,PACKAGE,WHAT NEEDS IT)
 define system_package
 	@command -v $(1) >/dev/null 2>&1 || { \
@@ -60,7 +64,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# What only the tests need (Playwright), on top of the course.
+# What only the tests need (Playwright, ruff), on top of the course.
 $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(TEST_STAMP)
@@ -72,14 +76,14 @@ lessons: $(STAMP)
 	done
 
 # For course authors: seconds per epoch of nettrain_lib, a plain numpy loop and PyTorch CPU
-# (README, "Performance"). PyTorch and threadpoolctl go into their own environment, .venv-bench:
+# (README, "Performance"). PyTorch and threadpoolctl (the `bench` extra) go into their own environment, .venv-bench:
 # neither is a course dependency. torch==2.13.0 is the CPU build where pip finds it on disk; on other
 # machines pip may take a much larger CUDA build: `make bench BENCH_TORCH=` leaves PyTorch out.
 BENCH_TORCH ?= torch==2.13.0
 bench:
 	test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
-	.venv-bench/bin/python -m pip install --quiet -e . threadpoolctl $(BENCH_TORCH)
-	.venv-bench/bin/python bench/training_speed.py $(BENCH_ARGS)
+	.venv-bench/bin/python -m pip install --quiet -e .[bench] $(BENCH_TORCH)
+	.venv-bench/bin/python -m bench.training_speed $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info test-artifacts

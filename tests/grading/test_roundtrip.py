@@ -18,12 +18,12 @@ wrong function only ("alone-<function>"). That keeps the number of notebooks to 
 import importlib.util
 import re
 import shutil
-from html import unescape
-
-import pytest
-
 import subprocess
 import sys
+from html import unescape
+
+import nbformat
+import pytest
 
 from tests.support.coursetools import (
     ROOT,
@@ -36,8 +36,6 @@ from tests.support.coursetools import (
     read_notebook,
     reference_sources,
 )
-import nbformat
-
 
 WORKERS = 2   # nettrain-grade's parallel workers (these machines have 2 cores)
 

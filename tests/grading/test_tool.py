@@ -18,8 +18,16 @@ import pytest
 from nbgrader.api import Gradebook
 
 from tests.support import grading_cases as cases
-from tests.support.coursetools import (COURSE_ID, fill_notebook, grade_id, make_course, nbgrader, nbgrader_env,
-                         read_notebook, reference_sources)
+from tests.support.coursetools import (
+    COURSE_ID,
+    fill_notebook,
+    grade_id,
+    make_course,
+    nbgrader,
+    nbgrader_env,
+    read_notebook,
+    reference_sources,
+)
 
 LESSON = "01_update_rule"
 TESTS = ["test_mse_loss", "test_mse_gradients", "test_numerical_gradient", "test_gradient_descent_step",

@@ -25,6 +25,10 @@ from pathlib import Path
 from . import collect, gradebook, grader, report, sandbox
 
 STATE_DIR = "grading"
+# A notebook whose last grading ended in one of these is graded again by the next run, changed or not:
+# "failed", the sandboxed run gave no verdict (a crash, a time-out, a machine under load); "error",
+# the grader itself failed outside the sandbox (reading, recording, a full disk).
+RETRY_STATUSES = ("failed", "error")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,7 +217,8 @@ def command_grade(args):
             path = folder / student / lesson / f"{specs[lesson].notebook}.ipynb"
             current = grader.fingerprint(path, specs[lesson].version) if path.exists() else "missing"
             previous = states.get(student, {}).get("fingerprint") or "missing"
-            if args.regrade or student not in states or previous != current:
+            retry = states.get(student, {}).get("status") in RETRY_STATUSES
+            if args.regrade or student not in states or previous != current or retry:
                 pending.setdefault(student, []).append(specs[lesson])
             else:
                 unchanged += 1
@@ -234,12 +239,9 @@ def command_grade(args):
             student, results, error = future.result()
             if error is not None:
                 problems.append(f"{student}: the grader failed: {error}")
+                results = [grader_error(spec, f"the grader failed: {error}") for spec in pending[student]]
             for result in results:
-                if result.status == "failed":
-                    problems.append(f"{student}: {result.lesson} could not be graded: {result.reason}")
-                gradebook.record(course, course_id, student, result, specs[result.lesson])
-                save_state(course, student, result)
-                graded_now.append((result.lesson, student))
+                record_one(course, course_id, student, result, specs[result.lesson], graded_now, problems)
             progress.step(student)
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -272,6 +274,30 @@ def command_grade(args):
             problems += run_nbgrader(course, "release_feedback", lesson)
     summary(course, lessons, graded_now, problems, seconds)
     return 1 if problems else 0
+
+
+def grader_error(spec, reason):
+    """The result of a lesson the grader itself could not grade: recorded in grading/ (so the report
+    shows it and the next run retries it), never in the gradebook (a grade given before stays)."""
+    return grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="error", reason=reason[:500])
+
+
+def record_one(course, course_id, student, result, spec, graded_now, problems):
+    """Record one student's lesson; whatever goes wrong here is that student's problem only."""
+    if result.status == "failed":
+        problems.append(f"{student}: {result.lesson} could not be graded: {result.reason}")
+    try:
+        if result.status != "error":
+            gradebook.record(course, course_id, student, result, spec)
+            graded_now.append((result.lesson, student))
+    except Exception as exc:                      # noqa: BLE001 -- one student never stops the class
+        result = grader_error(spec, f"the grade could not be recorded: {type(exc).__name__}: {exc}")
+    if result.status == "error":
+        problems.append(f"{student}: {result.lesson}: {result.reason}")
+    try:
+        save_state(course, student, result)
+    except OSError as exc:                        # a full disk: the next run grades this student again
+        problems.append(f"{student}: {result.lesson}: the grading state could not be saved: {exc}")
 
 
 def _plain(config):

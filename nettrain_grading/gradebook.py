@@ -13,6 +13,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 
+from . import grader
 from .grader import LessonSpec
 
 
@@ -62,8 +63,12 @@ def record(course, course_id, student, result, spec):
         for grade in notebook_row.grades:
             if grade.name in result.scores:
                 grade.auto_score = result.scores[grade.name][0]
-            elif grade.name in cells and result.status == "graded":
+            elif grade.name in cells and result.status == "graded" and utils.is_grade(cells[grade.name]):
                 grade.auto_score, _ = utils.determine_grade(cells[grade.name])     # written answers: None
+            elif grade.name in cells and result.status == "graded":
+                grade.auto_score = None           # its nbgrader metadata was edited: a human decides
+                result.flags.append(f"{grade.name}: the cell's nbgrader metadata was changed in the submission "
+                                    "(it is no longer a graded cell); score it by hand")
             else:
                 grade.auto_score = 0.0                                          # nothing to grade
             grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
@@ -83,7 +88,7 @@ def record(course, course_id, student, result, spec):
     # exchange's submission_secret.txt, without which release_feedback cannot address the student).
     submitted = Path(course) / "submitted" / student / spec.lesson
     for path in submitted.iterdir():
-        if path.is_file() and path.suffix != ".ipynb":
+        if grader.regular_file(path) and path.suffix != ".ipynb":      # never a link or a special file
             shutil.copy(path, destination / path.name)
     return destination
 

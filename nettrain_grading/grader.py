@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -54,14 +55,46 @@ class LessonSpec:
     version: str = ""                              # changes when the tests change: regrade everyone
 
 
+MAX_TIMESTAMP_BYTES = 200
+
+
+def regular_file(path):
+    """True for a plain file that is not a symbolic link. Submissions come from students: a link
+    (to solutions/, to /etc/...) or a FIFO (which blocks whoever reads it) is never opened."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode) and not os.path.islink(Path(path).parent)
+    except OSError:
+        return False
+
+
 def fingerprint(path, version=""):
     """Identifies what was graded: the submission, its timestamp and the version of the tests."""
+    if not regular_file(path):
+        return "not-a-regular-file"
     digest = hashlib.sha256(Path(path).read_bytes())
     digest.update(version.encode())
     timestamp = Path(path).parent / "timestamp.txt"
-    if timestamp.exists():
-        digest.update(timestamp.read_bytes())
+    if regular_file(timestamp):
+        digest.update(timestamp.read_bytes()[:MAX_TIMESTAMP_BYTES])
     return digest.hexdigest()[:20]
+
+
+def read_timestamp(folder):
+    """(timestamp text or "", problem or None) from the submission's timestamp.txt, as nbgrader
+    parses it. A missing, linked, huge or unparsable file is the submission's problem, not the run's."""
+    from nbgrader.utils import parse_utc
+
+    path = Path(folder) / "timestamp.txt"
+    if not os.path.lexists(path):
+        return "", None
+    if not regular_file(path):
+        return "", "timestamp.txt is a link or a special file; it was not read"
+    text = path.read_bytes()[:MAX_TIMESTAMP_BYTES].decode("utf-8", errors="replace").strip()
+    try:
+        parse_utc(text)
+    except Exception:                             # noqa: BLE001 -- dateutil raises several kinds
+        return "", f"timestamp.txt holds {text[:40]!r}, which is not a time; the submission time is unknown"
+    return text, None
 
 
 def sanitize(notebook, config, resources):
@@ -174,12 +207,17 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
         path = Path(course) / "submitted" / student / spec.lesson / f"{spec.notebook}.ipynb"
         result = LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="graded")
         results.append(result)
-        if not path.exists():
+        if not os.path.lexists(path):
             zero_result(result, spec, "missing", f"no {spec.notebook}.ipynb was submitted")
             continue
         result.fingerprint = fingerprint(path, spec.version)
-        stamp = path.parent / "timestamp.txt"
-        result.timestamp = stamp.read_text().strip() if stamp.exists() else ""
+        if not regular_file(path):
+            zero_result(result, spec, "unreadable", f"{spec.notebook}.ipynb (or its folder) is a symbolic link or "
+                        "a special file, not a notebook: it was not opened")
+            continue
+        result.timestamp, problem = read_timestamp(path.parent)
+        if problem:
+            result.flags.append(problem)
         try:
             notebook = nbformat.read(str(path), as_version=4)
             resources = {"nbgrader": {"notebook": spec.notebook, "assignment": spec.lesson,

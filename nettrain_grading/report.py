@@ -27,10 +27,10 @@ def build(course, spec, scores, states, written_max):
     folder = Path(course) / "reports" / spec.lesson
     folder.mkdir(parents=True, exist_ok=True)
     tests = list(spec.tests)
-    students = sorted(scores)
+    students = sorted(set(scores) | set(states))     # a student the grader failed on has no grades yet
     rows = []
     for student in students:
-        cells = scores[student]
+        cells = scores.get(student, {})
         row = {"student": student}
         for grade_id in tests:
             row[grade_id[len("test_"):]] = _number(cells.get(grade_id, (0.0, 0.0, False))[0])

@@ -1,0 +1,210 @@
+"""One student never stops the class (issue 15, part 5 and the file half of part 6).
+
+Malformed and hostile submission folders, graded in one run with an ordinary correct student: the
+run finishes, the correct student keeps full marks, and each odd one gets its own status or flag
+with the reason. Links and special files in a submission are never opened, copied or graded. A
+notebook the grader itself could not grade or record is retried by the next run; one that was
+graded and did not change is not.
+"""
+import json
+import os
+import shutil
+
+import nbformat
+import pytest
+
+from nettrain_grading import cli, grader
+from tests.grading.test_tool import (
+    LESSON,
+    POINTS,
+    full_marks_except,
+    grade_tool,
+    released_course,
+    scores_of,
+    state,
+    submit,
+)
+from tests.support.coursetools import fill_notebook, reference_sources
+
+GOOD_TIME = "2026-11-20 10:00:00.000000 UTC"
+
+
+# ---------------------------------------------------------------------------------------------
+# Files: no sandbox needed
+
+def test_fingerprint_and_timestamp_never_open_links_or_fifos(tmp_path):
+    """A FIFO would block whoever reads it; a link would read another file. Neither is opened."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    notebook = folder / "lesson.ipynb"
+    notebook.write_text("{}")
+    os.mkfifo(folder / "timestamp.txt")
+    assert grader.regular_file(notebook) and not grader.regular_file(folder / "timestamp.txt")
+    assert grader.fingerprint(notebook) != "not-a-regular-file"       # returns: the FIFO was not read
+    assert grader.read_timestamp(folder) == ("", "timestamp.txt is a link or a special file; it was not read")
+
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    os.symlink(notebook, linked / "lesson.ipynb")
+    assert grader.fingerprint(linked / "lesson.ipynb") == "not-a-regular-file"
+    os.symlink(folder, tmp_path / "linked_folder")
+    assert not grader.regular_file(tmp_path / "linked_folder" / "lesson.ipynb")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (GOOD_TIME, (GOOD_TIME, None)),
+        ("next tuesday", ("", "timestamp.txt holds 'next tuesday', which is not a time; the submission time is "
+                              "unknown")),
+        ("", ("", "timestamp.txt holds '', which is not a time; the submission time is unknown")),
+    ],
+)
+def test_a_bad_timestamp_is_the_submission_problem(tmp_path, text, expected):
+    (tmp_path / "timestamp.txt").write_text(text)
+    assert grader.read_timestamp(tmp_path) == expected
+
+
+def test_no_timestamp_is_no_problem(tmp_path):
+    assert grader.read_timestamp(tmp_path) == ("", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# A class run with the odd folders (needs the sandbox)
+
+@pytest.fixture(scope="module")
+def odd_class(tmp_path_factory):
+    course, release = released_course(tmp_path_factory.mktemp("odd"))
+    correct = fill_notebook(release, reference_sources(LESSON))
+    submit(course, "correct", correct)
+
+    edited = nbformat.from_dict(correct)         # a written answer no longer marked as graded
+    cell = next(c for c in edited.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution"))
+    cell.metadata["nbgrader"].update(grade=False, solution=False)
+    submit(course, "edited_metadata", edited)
+    written = cell.metadata["nbgrader"]["grade_id"]
+
+    submit(course, "bad_timestamp", correct, timestamp="the day before the deadline")
+
+    submit(course, "fifo_timestamp", correct)
+    stamp = course / "submitted" / "fifo_timestamp" / LESSON / "timestamp.txt"
+    stamp.unlink()
+    os.mkfifo(stamp)
+
+    solutions = course / "solutions" / LESSON / f"{LESSON}.ipynb"
+    linked = course / "submitted" / "linked_notebook" / LESSON
+    linked.mkdir(parents=True)
+    os.symlink(solutions, linked / f"{LESSON}.ipynb")                 # "my notebook" is the instructor's
+
+    submit(course, "linked_extra", correct)                            # a real notebook, and a link beside it
+    os.symlink(solutions, course / "submitted" / "linked_extra" / LESSON / "notes.txt")
+
+    elsewhere = course / "elsewhere"
+    submit(course, "elsewhere_source", correct)
+    shutil.move(course / "submitted" / "elsewhere_source" / LESSON, elsewhere)
+    shutil.rmtree(course / "submitted" / "elsewhere_source")
+    (course / "submitted" / "linked_folder").mkdir()
+    os.symlink(elsewhere, course / "submitted" / "linked_folder" / LESSON)   # the lesson folder is a link
+
+    run = grade_tool(course, "grade", LESSON, "--workers", "2", check=False)
+    return {"course": course, "run": run, "written": written}
+
+
+def test_the_run_finishes_and_the_correct_student_keeps_full_marks(odd_class):
+    course, run = odd_class["course"], odd_class["run"]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert full_marks_except(scores_of(course, "correct"))
+    assert state(course, "correct")["flags"] == []
+
+
+def test_an_edited_written_answer_is_left_to_a_human_with_a_flag(odd_class):
+    course = odd_class["course"]
+    assert full_marks_except(scores_of(course, "edited_metadata"))
+    flags = state(course, "edited_metadata")["flags"]
+    assert flags == [f"{odd_class['written']}: the cell's nbgrader metadata was changed in the submission (it is "
+                     "no longer a graded cell); score it by hand"]
+    grades = (course / "reports" / LESSON / "grades.csv").read_text().splitlines()
+    assert any(line.startswith("edited_metadata,") and ",to grade," in line for line in grades)
+
+
+def test_a_bad_or_special_timestamp_is_flagged_and_graded(odd_class):
+    course = odd_class["course"]
+    for student, flag in [("bad_timestamp", "timestamp.txt holds 'the day before the deadline', which is not a "
+                                            "time; the submission time is unknown"),
+                          ("fifo_timestamp", "timestamp.txt is a link or a special file; it was not read")]:
+        assert full_marks_except(scores_of(course, student)), student
+        assert state(course, student)["flags"] == [flag]
+        assert state(course, student)["timestamp"] == ""
+    flags = (course / "reports" / LESSON / "flags.csv").read_text()
+    assert 'bad_timestamp,graded,"timestamp.txt holds' in flags
+
+
+@pytest.mark.parametrize("student", ["linked_notebook", "linked_folder"])
+def test_a_linked_notebook_is_never_opened(odd_class, student):
+    """Neither the instructor's notebook behind the link nor anything from it reaches the student."""
+    course = odd_class["course"]
+    saved = state(course, student)
+    assert saved["status"] == "unreadable"
+    assert "is a symbolic link or a special file, not a notebook: it was not opened" in saved["reason"]
+    assert scores_of(course, student) == {name: 0.0 for name in POINTS}
+    autograded = course / "autograded" / student / LESSON
+    assert not autograded.exists() or not any(autograded.iterdir())
+    assert not (course / "feedback" / student).exists()
+
+
+def test_a_link_beside_the_notebook_is_not_copied(odd_class):
+    course = odd_class["course"]
+    assert full_marks_except(scores_of(course, "linked_extra"))
+    autograded = course / "autograded" / "linked_extra" / LESSON
+    assert (autograded / f"{LESSON}.ipynb").is_file() and (autograded / "timestamp.txt").is_file()
+    assert not (autograded / "notes.txt").exists()
+    for path in (course / "feedback" / "linked_extra").rglob("*"):
+        assert "BEGIN SOLUTION" not in (path.read_text(errors="replace") if path.is_file() else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the grader could not do is retried; what it did is not
+
+def test_what_the_grader_could_not_record_is_retried_and_kept_apart(tmp_path):
+    course, release = released_course(tmp_path)
+    submit(course, "ada", fill_notebook(release, reference_sources(LESSON)))
+    submit(course, "bob", release)
+    grade_tool(course, "grade", LESSON)
+    assert full_marks_except(scores_of(course, "ada")) and state(course, "ada")["status"] == "graded"
+
+    again = grade_tool(course, "grade", LESSON)            # nothing changed: nothing graded
+    assert "grading 0 notebooks of 0 students" in again.stderr, again.stderr
+
+    # The grader failed on ada (a full disk while recording, say): her state says "error".
+    path = course / "grading" / LESSON / "ada.json"
+    saved = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(saved, status="error", reason="the grade could not be recorded: OSError")))
+    retried = grade_tool(course, "grade", LESSON)
+    assert "grading 1 notebooks of 1 students" in retried.stderr, retried.stderr
+    assert state(course, "ada")["status"] == "graded"
+
+
+def test_a_recording_failure_is_that_students_error(tmp_path, monkeypatch):
+    """record_one turns an exception while recording into the student's "error" state and a problem
+    line; it never raises, and the gradebook is not touched for that student."""
+    course = tmp_path / "course"
+    spec = grader.LessonSpec(lesson=LESSON, notebook=LESSON, setup="", functions=[], tests={"test_f": 1.0})
+    result = grader.LessonResult(lesson=LESSON, notebook=LESSON, status="graded", scores={"test_f": (1.0, 1.0)})
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.gradebook, "record", disk_full)
+    graded_now, problems = [], []
+    cli.record_one(course, "nettrain", "ada", result, spec, graded_now, problems)
+    saved = json.loads((course / "grading" / LESSON / "ada.json").read_text())
+    assert saved["status"] == "error" and saved["scores"] == {}
+    assert saved["reason"] == "the grade could not be recorded: OSError: [Errno 28] No space left on device"
+    assert graded_now == [] and problems == [f"ada: {LESSON}: {saved['reason']}"]
+
+    monkeypatch.setattr(cli, "save_state", lambda *args: disk_full())
+    problems = []
+    cli.record_one(course, "nettrain", "bob", result, spec, [], problems)     # the state cannot be saved either
+    assert problems[-1] == f"bob: {LESSON}: the grading state could not be saved: [Errno 28] No space left on device"
+

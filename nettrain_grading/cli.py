@@ -16,6 +16,8 @@ import concurrent.futures
 import dataclasses
 import json
 import os
+import pwd
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -194,9 +196,13 @@ def command_grade(args):
     course_id = config.CourseDirectory.course_id
     specs = {lesson: gradebook.lesson_spec(course, lesson, config) for lesson in lessons}
 
+    refused = []
     if args.from_exchange:
+        instructor = pwd.getpwuid(os.geteuid()).pw_name
         for lesson in lessons:
-            collect.from_exchange(course, lesson)
+            log = collect.from_exchange(course, lesson)
+            for student, owner, source in collect.foreign_submissions(log, instructor):
+                refused.append(refuse(course, specs[lesson], student, owner, source))
     if args.from_path:
         notebooks = {spec.notebook: lesson for lesson, spec in specs.items()}
         collected = collect.from_files(course, args.from_path, notebooks, args.pattern)
@@ -228,7 +234,7 @@ def command_grade(args):
           f"{unchanged} already graded and unchanged", file=sys.stderr)
 
     started = time.monotonic()
-    graded_now, problems = [], []
+    graded_now, problems = [], list(refused)
     progress = Progress(len(pending), "grading ")
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=args.workers, initializer=_init_worker,
@@ -274,6 +280,24 @@ def command_grade(args):
             problems += run_nbgrader(course, "release_feedback", lesson)
     summary(course, lessons, graded_now, problems, seconds)
     return 1 if problems else 0
+
+
+def refuse(course, spec, student, owner, source):
+    """A submission in the exchange that names `student` but belongs to `owner`: it is not graded as
+    that student. It leaves submitted/ for quarantine/, the student's state says why (the report and
+    the summary show it), and any grade the student had stays. Returns the summary's problem line."""
+    folder = course / "submitted" / student / spec.lesson
+    kept = course / "quarantine" / spec.lesson / student
+    if kept.exists():
+        shutil.rmtree(kept)
+    if folder.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(folder, kept)
+    reason = (f"the submission under the name {student} in the exchange ({source}) belongs to the user "
+              f"{owner}, not to {student}: not graded as {student} (kept in quarantine/{spec.lesson}/{student})")
+    save_state(course, student, grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
+                                                    reason=reason))
+    return f"{student}: {spec.lesson}: {reason}"
 
 
 def grader_error(spec, reason):

@@ -17,6 +17,10 @@ from pathlib import Path
 #   "lovelaceada_1234_5678_01_update_rule.ipynb". The default takes the student id from the text before
 # the first underscore; pass --pattern with a (?P<student>...) group for any other naming.
 DEFAULT_PATTERN = r"(?P<student>[^_/\\]+)_.*\.ipynb$"
+# What `nbgrader collect` logs, and still collects, when a submission's folder in the exchange is not
+# owned by the student whose name it carries.
+FOREIGN = re.compile(r"(?P<source>\S+) claims to be submitted by (?P<student>\S+) but is owned by "
+                     r"(?P<owner>.+?); cheating attempt\?")
 STUDENT_ID = re.compile(r"[^A-Za-z0-9.@-]+")
 
 
@@ -39,6 +43,14 @@ def from_exchange(course, lesson):
     if result.returncode != 0:
         raise SystemExit(f"`nbgrader collect {lesson}` failed:\n{result.stdout}{result.stderr}")
     return result.stderr
+
+
+def foreign_submissions(log, trusted):
+    """[(student, owner, exchange folder)] of the submissions `nbgrader collect` found owned by someone
+    else than the student they name, except those owned by `trusted` (the instructor, who may hand
+    work in for a student, or test a course on one account)."""
+    return [(match["student"], match["owner"], match["source"]) for match in FOREIGN.finditer(log)
+            if match["owner"] != trusted]
 
 
 def student_id(raw):

@@ -1,10 +1,11 @@
-"""One student never stops the class (issue 15, part 5 and the file half of part 6).
+"""One student never stops the class, and no student is graded with another's work (issue 15, parts 5-6).
 
 Malformed and hostile submission folders, graded in one run with an ordinary correct student: the
 run finishes, the correct student keeps full marks, and each odd one gets its own status or flag
 with the reason. Links and special files in a submission are never opened, copied or graded. A
 notebook the grader itself could not grade or record is retried by the next run; one that was
-graded and did not change is not.
+graded and did not change is not. A submission in the exchange that belongs to another user than the
+student it names is not graded as that student.
 """
 import json
 import os
@@ -17,14 +18,16 @@ from nettrain_grading import cli, grader
 from tests.grading.test_tool import (
     LESSON,
     POINTS,
+    all_succeed,
     full_marks_except,
     grade_tool,
     released_course,
+    run_as,
     scores_of,
     state,
     submit,
 )
-from tests.support.coursetools import fill_notebook, reference_sources
+from tests.support.coursetools import fill_notebook, nbgrader, read_notebook, reference_sources
 
 GOOD_TIME = "2026-11-20 10:00:00.000000 UTC"
 
@@ -208,3 +211,56 @@ def test_a_recording_failure_is_that_students_error(tmp_path, monkeypatch):
     cli.record_one(course, "nettrain", "bob", result, spec, [], problems)     # the state cannot be saved either
     assert problems[-1] == f"bob: {LESSON}: the grading state could not be saved: [Errno 28] No space left on device"
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The exchange: a submission is graded as the student who owns it, or not at all
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_names(tmp_path):
+    """mallory puts a blank notebook into the exchange under ada's name, newer than ada's own. nbgrader
+    collects it for ada (it only warns); nettrain-grade refuses it: ada keeps her grade, the report
+    and the summary name the owner, and the folder waits in quarantine/. grace is graded as usual."""
+    course, release = released_course(tmp_path)
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write(setting)
+    nbgrader(course, "release_assignment", LESSON)
+    homes = {}
+    for uid, student in enumerate(["ada", "grace"], start=2001):
+        home = homes[student] = tmp_path / "home" / student
+        (home / ".jupyter").mkdir(parents=True)
+        (home / ".jupyter" / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+        all_succeed([run_as(home, student, uid, "fetch_assignment", LESSON)])
+        path = next(home.rglob(f"{LESSON}.ipynb"))
+        nbformat.write(fill_notebook(read_notebook(path), reference_sources(LESSON)), str(path))
+        all_succeed([run_as(home, student, uid, "submit", LESSON)])
+
+    grade_tool(course, "grade", LESSON, "--from-exchange", "--no-feedback")       # ada's own work: 8/8
+    assert full_marks_except(scores_of(course, "ada"))
+
+    inbound = exchange / "nettrain" / "inbound"
+    genuine = next(path for path in inbound.iterdir() if path.name.startswith("ada+"))
+    name, lesson, stamp, *rest = genuine.name.split("+")
+    forged = inbound / "+".join([name, lesson, "2099-01-01 00:00:00.000000 UTC", *rest[:0], "forged"])
+    shutil.copytree(genuine, forged)
+    nbformat.write(release, str(forged / f"{LESSON}.ipynb"))                    # blank
+    for path in [forged, *forged.rglob("*")]:
+        os.chown(path, 65534, 65534)                                            # owned by nobody, not ada
+
+    run = grade_tool(course, "grade", LESSON, "--from-exchange", "--no-feedback", check=False)
+    assert run.returncode == 1, run.stderr
+    assert "PROBLEM ada: 01_update_rule: the submission under the name ada in the exchange" in run.stderr
+    assert "belongs to the user nobody, not to ada: not graded as ada" in run.stderr
+    saved = state(course, "ada")
+    assert saved["status"] == "refused" and "belongs to the user nobody" in saved["reason"]
+    assert full_marks_except(scores_of(course, "ada"))                         # her grade stays
+    assert full_marks_except(scores_of(course, "grace"))
+    assert (course / "quarantine" / LESSON / "ada" / f"{LESSON}.ipynb").is_file()
+    assert not (course / "submitted" / "ada" / LESSON).exists()
+    flags = (course / "reports" / LESSON / "flags.csv").read_text()
+    assert "ada,refused," in flags and "belongs to the user nobody" in flags

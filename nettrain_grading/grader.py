@@ -133,6 +133,32 @@ def build_lesson_job(notebook, spec):
             "clean": {"setup": spec.setup, "sequence": sequence, "functions": spec.functions}}
 
 
+# What the sandbox hands back is cut to these sizes here, outside it, whatever the runner did inside:
+# a cell can raise an exception whose class name alone is 10 MB.
+TEXT_LIMITS = {"ename": 200, "evalue": 2_000, "stdout": 20_000, "stderr": 20_000, "traceback": 20_000}
+LIST_LIMIT, ITEM_LIMIT = 20, 500
+MAX_ANSWER_BYTES = 64 * 2**20
+
+
+def cut(text, limit):
+    text = text if isinstance(text, str) else str(text)
+    return text if len(text) <= limit else f"{text[:limit]} … [cut: {len(text) - limit:,} more characters]"
+
+
+def bounded(record):
+    """A runner record with every text cut to its limit and every list to LIST_LIMIT short items."""
+    if not isinstance(record, dict):
+        return {"status": "error", "ename": "BadRecord", "evalue": "the grading process sent a malformed result"}
+    record = dict(record)
+    for key, limit in TEXT_LIMITS.items():
+        if key in record:
+            record[key] = cut(record[key], limit)
+    for key in ("notes", "tampered"):
+        if isinstance(record.get(key), list):
+            record[key] = [cut(item, ITEM_LIMIT) for item in record[key][:LIST_LIMIT]]
+    return record
+
+
 def message_of(record):
     if record.get("status") == "ok":
         return ""
@@ -157,7 +183,8 @@ def merge(notebook, job, runs, spec, result):
 
     A test scores its points only if it passed in the notebook run AND in the clean re-check; a
     disagreement is flagged for the instructor with both messages."""
-    notebook_records, clean_records = runs["notebook"], runs["clean"]
+    notebook_records = [bounded(record) for record in runs["notebook"]]
+    clean_records = [bounded(record) for record in runs["clean"]]
     tests = [entry for entry in job["clean"]["sequence"] if entry["kind"] == "test"]
     clean_by_test = {test["grade_id"]: record for test, record in zip(tests, clean_records)}
     for cell_info, record in zip(job["cells"], notebook_records):
@@ -257,14 +284,23 @@ def run_job(scratch, job, unsandboxed):
         argv, env = sandbox.unsandboxed_command(scratch, runner_limits), sandbox.unsandboxed_env()
     else:
         argv, env = sandbox.bwrap_command(scratch, runner_limits), None
-    try:
-        completed = subprocess.run(argv, capture_output=True, timeout=wall, env=env, cwd=scratch)
-    except subprocess.TimeoutExpired:
-        return {}, f"the grading process ran longer than {wall} s"
+    # Its output goes to files, not pipes: the sandbox's file-size limit bounds them, and only
+    # MAX_ANSWER_BYTES are ever read back into this process's memory.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            completed = subprocess.run(argv, stdout=out, stderr=err, timeout=wall, env=env, cwd=scratch)
+        except subprocess.TimeoutExpired:
+            return {}, f"the grading process ran longer than {wall} s"
+        err.seek(max(0, err.seek(0, os.SEEK_END) - 2_000))
+        stderr = err.read().decode(errors="replace")
+        out.seek(0)
+        answer = out.read(MAX_ANSWER_BYTES + 1)
     if completed.returncode != 0:
-        tail = completed.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        tail = stderr.strip().splitlines()[-3:]
         return {}, f"the grading process exited with {completed.returncode}: {' / '.join(tail)}"
+    if len(answer) > MAX_ANSWER_BYTES:
+        return {}, f"the grading process printed more than {MAX_ANSWER_BYTES // 2**20} MB"
     try:
-        return json.loads(completed.stdout), None
+        return json.loads(answer), None
     except ValueError:
         return {}, "the grading process printed something that is not a result"

@@ -107,8 +107,9 @@ def short_error(exc):
         evalue = evalue[:MESSAGE_LIMIT] + " …"
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
               if not frame.filename.endswith(("runner.py", "interactiveshell.py"))]
-    text = "".join(traceback.format_list(frames)) + f"{type(exc).__name__}: {evalue}"
-    return type(exc).__name__, evalue, text
+    ename = type(exc).__name__[:200]             # a class name can be megabytes long too
+    text = "".join(traceback.format_list(frames))[-MESSAGE_LIMIT * 10:] + f"{ename}: {evalue}"
+    return ename, evalue, text
 
 
 def on_alarm(signum, frame):

@@ -21,6 +21,12 @@ ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
                                       "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
+# Shared memory inside the sandbox (multiprocessing's locks need a little). Without a size of its
+# own, /dev/shm is a tmpfs as large as half the host's memory, outside every per-process limit.
+SHM_BYTES = 64 * 1024 * 1024
+GRADING_BYTES = 256 * 1024 * 1024               # the working folder /grading, in memory
+
+
 class SandboxUnavailable(RuntimeError):
     pass
 
@@ -34,7 +40,8 @@ def read_only_paths():
 
 
 def bwrap_command(scratch, limits):
-    """argv that runs `python -m nettrain_grading.runner job.json` in the sandbox, with `scratch` as /grading."""
+    """argv that runs `python -m nettrain_grading.runner job.json` in the sandbox, with scratch/job.json
+    in a fresh, size-capped /grading."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}")
@@ -48,6 +55,7 @@ def bwrap_command(scratch, limits):
             bwrap, "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
             "--cap-drop", "ALL", "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev",
+            "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",       # else a tmpfs sized from host memory
             "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]   # /tmp lives in RAM: keep it small
     for path in read_only_paths():
         argv += ["--ro-bind", path, path]
@@ -57,7 +65,10 @@ def bwrap_command(scratch, limits):
             argv += ["--symlink", os.readlink(target), target]
         elif os.path.isdir(target):
             argv += ["--ro-bind", target, target]
-    argv += ["--bind", str(scratch), "/grading", "--chdir", "/grading", "--clearenv",
+    # The student's working folder is a size-capped tmpfs: what a notebook writes there never reaches the
+    # host's disk (where the gradebook is). The job file is the only thing taken from `scratch`, read-only.
+    argv += ["--size", str(GRADING_BYTES), "--tmpfs", "/grading",
+             "--ro-bind", str(Path(scratch) / "job.json"), "/grading/job.json", "--chdir", "/grading", "--clearenv",
              "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
              "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
              "--setenv", "PYTHONHASHSEED", "0", "--setenv", "LANG", "C.UTF-8"]

@@ -10,11 +10,12 @@ student it names is not graded as that student.
 import json
 import os
 import shutil
+import subprocess
 
 import nbformat
 import pytest
 
-from nettrain_grading import cli, grader
+from nettrain_grading import cli, grader, sandbox
 from tests.grading.test_tool import (
     LESSON,
     POINTS,
@@ -109,6 +110,13 @@ def odd_class(tmp_path_factory):
     (course / "submitted" / "linked_folder").mkdir()
     os.symlink(elsewhere, course / "submitted" / "linked_folder" / LESSON)   # the lesson folder is a link
 
+    huge = fill_notebook(release, reference_sources(LESSON))           # four cells, each raising an exception
+    first_code = next(index for index, c in enumerate(huge.cells) if c.cell_type == "code")   # whose class
+    for _ in range(4):                                                  # name is 10 MB long
+        huge.cells.insert(first_code + 1, nbformat.v4.new_code_cell(
+            'raise type("E" * 10_000_000, (Exception,), {})("a long name")'))
+    submit(course, "huge_outputs", huge)
+
     run = grade_tool(course, "grade", LESSON, "--workers", "2", check=False)
     return {"course": course, "run": run, "written": written}
 
@@ -164,6 +172,60 @@ def test_a_link_beside_the_notebook_is_not_copied(odd_class):
     assert not (autograded / "notes.txt").exists()
     for path in (course / "feedback" / "linked_extra").rglob("*"):
         assert "BEGIN SOLUTION" not in (path.read_text(errors="replace") if path.is_file() else "")
+
+
+def test_huge_outputs_keep_the_graded_notebook_and_the_feedback_small(odd_class):
+    """40 MB of exception class names: the graded notebook and the feedback page stay well under 1 MB."""
+    course = odd_class["course"]
+    assert full_marks_except(scores_of(course, "huge_outputs"))
+    graded = course / "autograded" / "huge_outputs" / LESSON / f"{LESSON}.ipynb"
+    assert graded.stat().st_size < 300_000, graded.stat().st_size
+    pages = list((course / "feedback" / "huge_outputs").rglob("*.html"))
+    assert pages and all(page.stat().st_size < 1_000_000 for page in pages)
+
+
+def test_what_leaves_the_sandbox_is_cut_to_size_outside_it():
+    """The runner cuts its own records, but a tampered runner could send anything: the grader cuts again."""
+    record = grader.bounded({"status": "error", "ename": "E" * 10**6, "evalue": "v" * 10**6, "stdout": "o" * 10**6,
+                             "traceback": "t" * 10**6, "notes": ["n" * 10**4] * 1000, "tampered": 7})
+    assert len(record["ename"]) < 300 and record["ename"].endswith("[cut: 999,800 more characters]")
+    assert len(record["evalue"]) < 2_100 and len(record["stdout"]) < 20_100 and len(record["traceback"]) < 20_100
+    assert len(record["notes"]) == grader.LIST_LIMIT and all(len(note) < 600 for note in record["notes"])
+    assert record["tampered"] == 7 and record["status"] == "error"
+    assert grader.bounded("not a record")["ename"] == "BadRecord"
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_the_sandbox_caps_shared_memory_tmp_and_the_working_folder(tmp_path):
+    """/dev/shm, /tmp and /grading are size-capped tmpfs mounts, and nothing written in /grading reaches
+    the host's disk; the job file is read-only."""
+    (tmp_path / "job.json").write_text("{}")
+    tmp_path.chmod(0o755)
+    argv = sandbox.bwrap_command(tmp_path, dict(grader.DEFAULT_LIMITS, sandbox_cpu_seconds=60))
+    fill = """
+import os
+for folder in ("/dev/shm", "/tmp", "/grading"):
+    written = 0
+    try:
+        for n in range(60):
+            with open(f"{folder}/fill{n}", "wb") as handle:
+                for _ in range(10):
+                    handle.write(b"x" * 2**20)
+                    handle.flush()
+                    written += 1
+    except OSError as error:
+        pass
+    print(folder, written)
+try:
+    open("/grading/job.json", "w")
+except OSError as error:
+    print("job.json", error.strerror)
+"""
+    run = subprocess.run(argv[:argv.index("-m")] + ["-c", fill], capture_output=True, text=True, timeout=120)
+    lines = dict(line.rsplit(" ", 1) if not line.startswith("job.json") else ("job.json", line[9:])
+                 for line in run.stdout.splitlines())
+    assert lines == {"/dev/shm": "64", "/tmp": "256", "/grading": "256", "job.json": "Read-only file system"}, run
+    assert [path.name for path in tmp_path.iterdir()] == ["job.json"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from . import collect, gradebook, grader, report, sandbox
 STATE_DIR = "grading"
 # A notebook whose last grading ended in one of these is graded again by the next run, changed or not:
 # "failed", the sandboxed run gave no verdict (a crash, a time-out, a machine under load); "error",
-# the grader itself failed outside the sandbox (reading, recording, a full disk).
+# the grader itself failed outside the sandbox (reading, recording, a full disk). Not retried: a
+# notebook that used up its lesson's whole time (--lesson-timeout), which would only do it again.
 RETRY_STATUSES = ("failed", "error")
 
 
@@ -223,12 +224,12 @@ def command_grade(args):
             path = folder / student / lesson / f"{specs[lesson].notebook}.ipynb"
             current = grader.fingerprint(path, specs[lesson].version) if path.exists() else "missing"
             previous = states.get(student, {}).get("fingerprint") or "missing"
-            retry = states.get(student, {}).get("status") in RETRY_STATUSES
+            retry = retried(states.get(student, {}))
             if args.regrade or student not in states or previous != current or retry:
                 pending.setdefault(student, []).append(specs[lesson])
             else:
                 unchanged += 1
-    limits = dict(grader.DEFAULT_LIMITS, cell_timeout=args.cell_timeout)
+    limits = dict(grader.DEFAULT_LIMITS, cell_timeout=args.cell_timeout, lesson_seconds=args.lesson_timeout)
     print(f"grading {sum(map(len, pending.values()))} notebooks of {len(pending)} students with "
           f"{args.workers} workers ({'UNSANDBOXED' if unsandboxed else 'sandboxed'}); "
           f"{unchanged} already graded and unchanged", file=sys.stderr)
@@ -298,6 +299,12 @@ def refuse(course, spec, student, owner, source):
     save_state(course, student, grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
                                                     reason=reason))
     return f"{student}: {spec.lesson}: {reason}"
+
+
+def retried(previous):
+    """Is a notebook graded before to be graded again although it did not change? Yes when the grader
+    gave no verdict, unless the notebook itself used up the whole time of its lesson."""
+    return previous.get("status") in RETRY_STATUSES and grader.WALL_TIMEOUT not in previous.get("reason", "")
 
 
 def grader_error(spec, reason):
@@ -459,6 +466,8 @@ def parser():
     grade.add_argument("--regrade", action="store_true", help="grade again even if nothing changed")
     grade.add_argument("--cell-timeout", type=int, default=grader.DEFAULT_LIMITS["cell_timeout"],
                        help="seconds a cell may run (default: %(default)s)")
+    grade.add_argument("--lesson-timeout", type=int, default=grader.DEFAULT_LIMITS["lesson_seconds"],
+                       help="seconds one lesson of one student may take in all (default: %(default)s)")
     grade.add_argument("--no-feedback", action="store_true", help="skip generating feedback")
     grade.add_argument("--release-feedback", action="store_true",
                        help="after grading, `nbgrader release_feedback` to the exchange")
@@ -486,6 +495,8 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if getattr(args, "workers", 1) < 1:
         raise SystemExit(f"--workers must be at least 1; received {args.workers}")
+    if getattr(args, "lesson_timeout", 1) < 1:
+        raise SystemExit(f"--lesson-timeout must be at least 1 (seconds); received {args.lesson_timeout}")
     return args.run(args)
 
 

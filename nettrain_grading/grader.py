@@ -24,7 +24,9 @@ DEFAULT_LIMITS = {
     "kill_grace": 5,             # seconds after the timeout before a cell that ignores it is killed
     "memory_mb": 2048,           # address space per notebook run
     "cpu_seconds": 300,          # CPU time per notebook run
-}
+    "lesson_seconds": 900,       # wall-clock time for a whole lesson (both runs): a runner that is
+}                                # stopped (SIGSTOP) or sleeps cannot hold a worker longer than this
+WALL_TIMEOUT = "the grading process ran longer than"
 
 
 @dataclass
@@ -278,7 +280,8 @@ def run_job(scratch, job, unsandboxed):
     """Run the grading process for one student; (results by lesson, None) or ({}, reason)."""
     limits = job["limits"]
     wall = sum(2 * len(lesson["cells"]) + len(lesson["clean"]["sequence"]) + 1 for lesson in job["lessons"])
-    wall = wall * (limits["cell_timeout"] + limits["kill_grace"]) + 60
+    wall = min(wall * (limits["cell_timeout"] + limits["kill_grace"]), limits["lesson_seconds"] * len(job["lessons"]))
+    wall += 60
     runner_limits = dict(limits, sandbox_cpu_seconds=limits["cpu_seconds"] * 2 * len(job["lessons"]) + 60)
     if unsandboxed:
         argv, env = sandbox.unsandboxed_command(scratch, runner_limits), sandbox.unsandboxed_env()
@@ -290,7 +293,7 @@ def run_job(scratch, job, unsandboxed):
         try:
             completed = subprocess.run(argv, stdout=out, stderr=err, timeout=wall, env=env, cwd=scratch)
         except subprocess.TimeoutExpired:
-            return {}, f"the grading process ran longer than {wall} s"
+            return {}, f"{WALL_TIMEOUT} {wall} s (stopped or endless: the whole sandbox was ended)"
         err.seek(max(0, err.seek(0, os.SEEK_END) - 2_000))
         stderr = err.read().decode(errors="replace")
         out.seek(0)

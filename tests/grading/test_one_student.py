@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -326,3 +327,37 @@ def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_name
     assert not (course / "submitted" / "ada" / LESSON).exists()
     flags = (course / "reports" / LESSON / "flags.csv").read_text()
     assert "ada,refused," in flags and "belongs to the user nobody" in flags
+
+
+def test_a_stopped_runner_holds_a_worker_no_longer_than_its_lesson_time(tmp_path):
+    """A cell that stops the grading process (SIGSTOP to its parent) used to hold a worker for the sum
+    of every cell's time-out (over an hour for lesson 01). Now the whole sandbox ends after
+    --lesson-timeout; the student's status says so, the others are graded, and the next run does not
+    spend that time again on an unchanged notebook."""
+    import time
+
+    course, release = released_course(tmp_path)
+    correct = fill_notebook(release, reference_sources(LESSON))
+    stopper = nbformat.from_dict(correct)
+    first_code = next(index for index, c in enumerate(stopper.cells) if c.cell_type == "code")
+    stopper.cells.insert(first_code + 1, nbformat.v4.new_code_cell(
+        "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)"))
+    submit(course, "stopper", stopper)
+    submit(course, "correct", correct)
+    started = time.monotonic()
+    run = grade_tool(course, "grade", LESSON, "--lesson-timeout", "20", "--no-feedback", check=False)
+    assert time.monotonic() - started < 150, run.stderr
+    saved = state(course, "stopper")
+    assert saved["status"] == "failed"
+    assert saved["reason"].startswith("the grader could not run this notebook: the grading process ran longer "
+                                      "than 80 s (stopped or endless"), saved["reason"]
+    assert full_marks_except(scores_of(course, "correct"))
+    again = grade_tool(course, "grade", LESSON, "--lesson-timeout", "20", "--no-feedback", check=False)
+    assert "grading 0 notebooks of 0 students" in again.stderr, again.stderr
+
+
+def test_the_lesson_timeout_must_be_positive(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "grade", LESSON, "--lesson-timeout", "0"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "--lesson-timeout must be at least 1 (seconds); received 0" in result.stderr

@@ -200,7 +200,10 @@ def command_grade(args):
     refused = []
     if args.from_exchange:
         instructor = pwd.getpwuid(os.geteuid()).pw_name
+        inbound = Path(config.Exchange.get("root", "/srv/nbgrader/exchange")) / course_id / "inbound"
         for lesson in lessons:
+            for student, reason in collect.screen_inbound(inbound, lesson, course / "quarantine" / lesson / "exchange"):
+                refused.append(f"{student}: {lesson}: {reason}")
             log = collect.from_exchange(course, lesson)
             for student, owner, source in collect.foreign_submissions(log, instructor):
                 refused.append(refuse(course, specs[lesson], student, owner, source))

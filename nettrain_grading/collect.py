@@ -6,6 +6,7 @@ From nbgrader's exchange (`nbgrader collect`), or from the files an LMS lets an 
 import datetime
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -43,6 +44,51 @@ def from_exchange(course, lesson):
     if result.returncode != 0:
         raise SystemExit(f"`nbgrader collect {lesson}` failed:\n{result.stdout}{result.stderr}")
     return result.stderr
+
+
+def screen_inbound(inbound, lesson, quarantine):
+    """Take out of the exchange's inbound folder, before `nbgrader collect` reads it, every submission of
+    `lesson` that collect would crash on or would follow out of the exchange: a name without a time
+    ("ada+01_update_rule+next week+x" stops collect for the whole class), a link instead of a folder,
+    or a folder holding a link or a special file (collect copies what a link points at, such as the
+    instructor's solutions). Each is moved to `quarantine`; returns [(student, reason)]."""
+    from nbgrader.utils import parse_utc
+
+    refused = []
+    inbound = Path(inbound)
+    if not inbound.is_dir():
+        return refused
+    for entry in sorted(inbound.glob(f"*+{lesson}+*")):
+        parts = entry.name.rsplit("+", 3)
+        student = parts[0]
+        reason = None
+        try:
+            parse_utc(parts[2])
+        except Exception:                          # noqa: BLE001 -- an IndexError, or dateutil's errors
+            reason = f"its name {entry.name!r} holds no submission time"
+        if reason is None and (entry.is_symlink() or not entry.is_dir()):
+            reason = "it is a link or a file, not a folder"
+        if reason is None:
+            odd = [path for path in entry.rglob("*") if path.is_symlink()
+                   or not (path.is_file() or path.is_dir())]
+            if odd:
+                reason = f"it holds a link or a special file ({odd[0].relative_to(entry)})"
+        if reason is None:
+            continue
+        destination = Path(quarantine) / entry.name
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)                 # the same name refused by an earlier run
+            elif os.path.lexists(destination):
+                destination.unlink()
+            shutil.move(str(entry), str(destination))
+            where = f"moved to {destination}"
+        except OSError as exc:
+            where = f"and could not be moved out of the exchange ({exc.strerror}): remove it by hand"
+        refused.append((student, f"the exchange holds a submission of {lesson} under the name {student} that "
+                                 f"was not collected: {reason}; {where}"))
+    return refused
 
 
 def foreign_submissions(log, trusted):

@@ -5,7 +5,8 @@ run finishes, the correct student keeps full marks, and each odd one gets its ow
 with the reason. Links and special files in a submission are never opened, copied or graded. A
 notebook the grader itself could not grade or record is retried by the next run; one that was
 graded and did not change is not. A submission in the exchange that belongs to another user than the
-student it names is not graded as that student.
+student it names is not graded as that student, and exchange entries that would stop `nbgrader
+collect` or make it copy files from outside the exchange are taken out first.
 """
 import json
 import os
@@ -361,3 +362,53 @@ def test_the_lesson_timeout_must_be_positive(tmp_path):
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1
     assert "--lesson-timeout must be at least 1 (seconds); received 0" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="writing into the exchange as several users needs root")
+def test_exchange_entries_that_would_stop_collect_or_leak_files_are_taken_out(tmp_path):
+    """Three hand-made entries in the exchange's inbound folder: a name whose time is not a time (nbgrader
+    collect stops on it, for the whole class), a link to the instructor's solutions folder, and a folder
+    whose notebook is a link to the solutions notebook. Each is moved to quarantine/ with the reason;
+    grace's honest submission is collected and graded; no solution text reaches submitted/."""
+    course, release = released_course(tmp_path)
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
+    with open(course / "nbgrader_config.py", "a") as handle:
+        handle.write(setting)
+    nbgrader(course, "release_assignment", LESSON)
+    home = tmp_path / "home" / "grace"
+    (home / ".jupyter").mkdir(parents=True)
+    (home / ".jupyter" / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+    all_succeed([run_as(home, "grace", 2002, "fetch_assignment", LESSON)])
+    path = next(home.rglob(f"{LESSON}.ipynb"))
+    nbformat.write(fill_notebook(read_notebook(path), reference_sources(LESSON)), str(path))
+    all_succeed([run_as(home, "grace", 2002, "submit", LESSON)])
+
+    inbound = exchange / "nettrain" / "inbound"
+    honest = next(inbound.iterdir())
+    solutions = course / "solutions" / LESSON
+    shutil.copytree(honest, inbound / f"ada+{LESSON}+next week+1")
+    os.symlink(solutions, inbound / f"eve+{LESSON}+2026-11-20 10:00:00.000000 UTC+2")
+    linked = inbound / f"bob+{LESSON}+2026-11-20 10:00:00.000000 UTC+3"
+    shutil.copytree(honest, linked)
+    (linked / f"{LESSON}.ipynb").unlink()
+    os.symlink(solutions / f"{LESSON}.ipynb", linked / f"{LESSON}.ipynb")
+
+    run = grade_tool(course, "grade", LESSON, "--from-exchange", "--no-feedback", check=False)
+    assert run.returncode == 1, run.stderr
+    assert full_marks_except(scores_of(course, "grace"))
+    kept = course / "quarantine" / LESSON / "exchange"
+    assert sorted(path.name.split("+")[0] for path in kept.iterdir()) == ["ada", "bob", "eve"]
+    assert sorted(path.name for path in inbound.iterdir()) == [honest.name]
+    for student, reason in [("ada", "its name 'ada+01_update_rule+next week+1' holds no submission time"),
+                            ("eve", "it is a link or a file, not a folder"),
+                            ("bob", "it holds a link or a special file (01_update_rule.ipynb)")]:
+        assert (f"PROBLEM {student}: {LESSON}: the exchange holds a submission of {LESSON} under the name "
+                f"{student} that was not collected: {reason}; moved to {kept}") in run.stderr, run.stderr
+    assert sorted(path.name for path in (course / "submitted").iterdir()) == ["grace"]
+    for path in (course / "submitted").rglob("*"):
+        assert not path.is_symlink()
+        assert "BEGIN SOLUTION" not in (path.read_text(errors="replace") if path.is_file() else "")

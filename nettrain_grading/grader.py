@@ -263,7 +263,6 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
     with tempfile.TemporaryDirectory(prefix=f"nettrain-{re.sub(r'[^A-Za-z0-9_-]', '_', student)}-") as scratch:
         os.chmod(scratch, 0o755)
         job = {"limits": limits, "lessons": [lesson_job for *_, lesson_job in prepared]}
-        Path(scratch, "job.json").write_text(json.dumps(job))
         runs, failure = run_job(scratch, job, unsandboxed)
     for result, spec, notebook, lesson_job in prepared:
         if failure is not None or spec.lesson not in runs:
@@ -289,9 +288,12 @@ def run_job(scratch, job, unsandboxed):
         argv, env = sandbox.bwrap_command(scratch, runner_limits), None
     # Its output goes to files, not pipes: the sandbox's file-size limit bounds them, and only
     # MAX_ANSWER_BYTES are ever read back into this process's memory.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as job_file, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        job_file.write(json.dumps(job).encode())
+        job_file.seek(0)
         try:
-            completed = subprocess.run(argv, stdout=out, stderr=err, timeout=wall, env=env, cwd=scratch)
+            completed = subprocess.run(argv, stdin=job_file, stdout=out, stderr=err, timeout=wall, env=env,
+                                       cwd=scratch)
         except subprocess.TimeoutExpired:
             return {}, f"{WALL_TIMEOUT} {wall} s (stopped or endless: the whole sandbox was ended)"
         err.seek(max(0, err.seek(0, os.SEEK_END) - 2_000))

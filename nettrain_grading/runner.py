@@ -649,9 +649,16 @@ def clean_results(lesson, notebook, limits):
 
 
 def main(argv):
-    job_path = argv[1]
-    with open(job_path) as handle:
-        job = json.load(handle)
+    # The job (every cell, the hidden tests too) comes on standard input, which is then closed: no
+    # file in the sandbox holds it for a student's cell to open and print into their own feedback.
+    if argv[1] == "-":
+        job = json.load(sys.stdin)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+    else:
+        with open(argv[1]) as handle:
+            job = json.load(handle)
     make_undumpable()
     preload()
     limits = job["limits"]

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nettrain_grading
 import nettrain_lib
@@ -40,8 +39,8 @@ def read_only_paths():
 
 
 def bwrap_command(scratch, limits):
-    """argv that runs `python -m nettrain_grading.runner job.json` in the sandbox, with scratch/job.json
-    in a fresh, size-capped /grading."""
+    """argv that runs `python -m nettrain_grading.runner -` in the sandbox (the job on its standard
+    input), in a fresh, empty, size-capped /grading."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}")
@@ -66,15 +65,14 @@ def bwrap_command(scratch, limits):
         elif os.path.isdir(target):
             argv += ["--ro-bind", target, target]
     # The student's working folder is a size-capped tmpfs: what a notebook writes there never reaches the
-    # host's disk (where the gradebook is). The job file is the only thing taken from `scratch`, read-only.
-    argv += ["--size", str(GRADING_BYTES), "--tmpfs", "/grading",
-             "--ro-bind", str(Path(scratch) / "job.json"), "/grading/job.json", "--chdir", "/grading", "--clearenv",
+    # host's disk (where the gradebook is). Nothing of the host's is in it: the job comes on stdin.
+    argv += ["--size", str(GRADING_BYTES), "--tmpfs", "/grading", "--chdir", "/grading", "--clearenv",
              "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
              "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
              "--setenv", "PYTHONHASHSEED", "0", "--setenv", "LANG", "C.UTF-8"]
     for name, value in ONE_THREAD.items():
         argv += ["--setenv", name, value]
-    argv += [sys.executable, "-m", "nettrain_grading.runner", "/grading/job.json"]
+    argv += [sys.executable, "-m", "nettrain_grading.runner", "-"]
     return argv
 
 
@@ -93,7 +91,7 @@ def processes_of_this_user():
 
 def unsandboxed_command(scratch, limits):
     """The same grading process without isolation (only when the instructor asked for it)."""
-    return [sys.executable, "-m", "nettrain_grading.runner", str(Path(scratch) / "job.json")]
+    return [sys.executable, "-m", "nettrain_grading.runner", "-"]
 
 
 def unsandboxed_env():

@@ -119,6 +119,15 @@ def odd_class(tmp_path_factory):
             'raise type("E" * 10_000_000, (Exception,), {})("a long name")'))
     submit(course, "huge_outputs", huge)
 
+    snooper = fill_notebook(release, reference_sources(LESSON))        # prints every file it can find
+    snooper.cells.insert(first_code + 1, nbformat.v4.new_code_cell(
+        "import glob, os\n"
+        "for path in glob.glob('/grading/**', recursive=True) + glob.glob('/tmp/**', recursive=True):\n"
+        "    if os.path.isfile(path):\n"
+        "        print(path, open(path, errors='replace').read())\n"
+        "import sys\nprint('stdin:', sys.stdin.read())"))
+    submit(course, "snooper", snooper)
+
     run = grade_tool(course, "grade", LESSON, "--workers", "2", check=False)
     return {"course": course, "run": run, "written": written}
 
@@ -186,6 +195,20 @@ def test_huge_outputs_keep_the_graded_notebook_and_the_feedback_small(odd_class)
     assert pages and all(page.stat().st_size < 1_000_000 for page in pages)
 
 
+def test_no_file_in_the_sandbox_holds_the_hidden_tests(odd_class):
+    """The job (with the hidden tests) reaches the runner on its standard input, which is closed before
+    student code runs: a cell that prints every file it can open, and stdin, shows no hidden test."""
+    course = odd_class["course"]
+    assert full_marks_except(scores_of(course, "snooper"))
+    graded = read_notebook(course / "autograded" / "snooper" / LESSON / f"{LESSON}.ipynb")
+    cell = next(cell for cell in graded.cells if cell.source.startswith("import glob, os"))
+    printed = json.dumps(cell.outputs)
+    assert "stdin: " in printed                              # the cell ran and printed
+    assert "reference_mse_loss" not in printed and "hidden_rng" not in printed, printed[:3000]
+    for page in (course / "feedback" / "snooper").rglob("*.html"):
+        assert "reference_mse_loss" not in page.read_text()
+
+
 def test_what_leaves_the_sandbox_is_cut_to_size_outside_it():
     """The runner cuts its own records, but a tampered runner could send anything: the grader cuts again."""
     record = grader.bounded({"status": "error", "ename": "E" * 10**6, "evalue": "v" * 10**6, "stdout": "o" * 10**6,
@@ -199,9 +222,8 @@ def test_what_leaves_the_sandbox_is_cut_to_size_outside_it():
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
 def test_the_sandbox_caps_shared_memory_tmp_and_the_working_folder(tmp_path):
-    """/dev/shm, /tmp and /grading are size-capped tmpfs mounts, and nothing written in /grading reaches
-    the host's disk; the job file is read-only."""
-    (tmp_path / "job.json").write_text("{}")
+    """/dev/shm, /tmp and /grading are size-capped tmpfs mounts; /grading starts empty, and nothing
+    written in it reaches the host's disk."""
     tmp_path.chmod(0o755)
     argv = sandbox.bwrap_command(tmp_path, dict(grader.DEFAULT_LIMITS, sandbox_cpu_seconds=60))
     fill = """
@@ -218,16 +240,13 @@ for folder in ("/dev/shm", "/tmp", "/grading"):
     except OSError as error:
         pass
     print(folder, written)
-try:
-    open("/grading/job.json", "w")
-except OSError as error:
-    print("job.json", error.strerror)
 """
-    run = subprocess.run(argv[:argv.index("-m")] + ["-c", fill], capture_output=True, text=True, timeout=120)
-    lines = dict(line.rsplit(" ", 1) if not line.startswith("job.json") else ("job.json", line[9:])
-                 for line in run.stdout.splitlines())
-    assert lines == {"/dev/shm": "64", "/tmp": "256", "/grading": "256", "job.json": "Read-only file system"}, run
-    assert [path.name for path in tmp_path.iterdir()] == ["job.json"]
+    empty = "import os; print(os.listdir('/grading'))\n"
+    run = subprocess.run(argv[:argv.index("-m")] + ["-c", empty + fill], capture_output=True, text=True, timeout=120)
+    first, *rest = run.stdout.splitlines()
+    assert first == "[]", run
+    assert dict(line.rsplit(" ", 1) for line in rest) == {"/dev/shm": "64", "/tmp": "256", "/grading": "256"}, run
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---------------------------------------------------------------------------------------------

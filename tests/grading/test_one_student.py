@@ -22,15 +22,17 @@ from tests.grading.test_tool import (
     LESSON,
     POINTS,
     all_succeed,
+    exchange_course,
     full_marks_except,
     grade_tool,
     released_course,
     run_as,
     scores_of,
     state,
+    student_home,
     submit,
 )
-from tests.support.coursetools import fill_notebook, nbgrader, read_notebook, reference_sources
+from tests.support.coursetools import fill_notebook, read_notebook, reference_sources
 
 GOOD_TIME = "2026-11-20 10:00:00.000000 UTC"
 
@@ -304,20 +306,9 @@ def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_name
     """mallory puts a blank notebook into the exchange under ada's name, newer than ada's own. nbgrader
     collects it for ada (it only warns); nettrain-grade refuses it: ada keeps her grade, the report
     and the summary name the owner, and the folder waits in quarantine/. grace is graded as usual."""
-    course, release = released_course(tmp_path)
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
-    with open(course / "nbgrader_config.py", "a") as handle:
-        handle.write(setting)
-    nbgrader(course, "release_assignment", LESSON)
-    homes = {}
+    course, release, exchange, setting = exchange_course(tmp_path)
     for uid, student in enumerate(["ada", "grace"], start=2001):
-        home = homes[student] = tmp_path / "home" / student
-        (home / ".jupyter").mkdir(parents=True)
-        (home / ".jupyter" / "nbgrader_config.py").write_text(
-            f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+        home = student_home(tmp_path, student, setting)
         all_succeed([run_as(home, student, uid, "fetch_assignment", LESSON)])
         path = next(home.rglob(f"{LESSON}.ipynb"))
         nbformat.write(fill_notebook(read_notebook(path), reference_sources(LESSON)), str(path))
@@ -389,18 +380,8 @@ def test_exchange_entries_that_would_stop_collect_or_leak_files_are_taken_out(tm
     collect stops on it, for the whole class), a link to the instructor's solutions folder, and a folder
     whose notebook is a link to the solutions notebook. Each is moved to quarantine/ with the reason;
     grace's honest submission is collected and graded; no solution text reaches submitted/."""
-    course, release = released_course(tmp_path)
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    setting = f"\nc.Exchange.root = {str(exchange)!r}\n"
-    with open(course / "nbgrader_config.py", "a") as handle:
-        handle.write(setting)
-    nbgrader(course, "release_assignment", LESSON)
-    home = tmp_path / "home" / "grace"
-    (home / ".jupyter").mkdir(parents=True)
-    (home / ".jupyter" / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+    course, release, exchange, setting = exchange_course(tmp_path)
+    home = student_home(tmp_path, "grace", setting)
     all_succeed([run_as(home, "grace", 2002, "fetch_assignment", LESSON)])
     path = next(home.rglob(f"{LESSON}.ipynb"))
     nbformat.write(fill_notebook(read_notebook(path), reference_sources(LESSON)), str(path))

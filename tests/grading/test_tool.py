@@ -381,8 +381,9 @@ def all_succeed(processes):
         assert process.returncode == 0, f"{process.args}: {output}"
 
 
-def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
-    course, _ = released_course(tmp_path)
+def exchange_course(tmp_path):
+    """(course, exchange folder, the config line): lesson 01 released to an exchange in tmp_path."""
+    course, release = released_course(tmp_path)
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
@@ -390,15 +391,23 @@ def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
     with open(course / "nbgrader_config.py", "a") as handle:
         handle.write(setting)
     nbgrader(course, "release_assignment", LESSON)
+    return course, release, exchange, setting
 
+
+def student_home(tmp_path, student, setting):
+    """A student's home whose nbgrader configuration names the course and the exchange."""
+    home = tmp_path / "home" / student
+    (home / ".jupyter").mkdir(parents=True)
+    (home / ".jupyter" / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+    return home
+
+
+def test_exchange_release_fetch_submit_collect_grade_feedback(tmp_path):
+    course, _, _, setting = exchange_course(tmp_path)
     students = {"ada": "correct", "grace": "wrong", "alan": "blank"}
     uids = {"ada": 2001, "grace": 2002, "alan": 2003}
-    homes = {}
-    for student in students:
-        home = homes[student] = tmp_path / "home" / student
-        (home / ".jupyter").mkdir(parents=True)
-        (home / ".jupyter" / "nbgrader_config.py").write_text(
-            f"c = get_config()\nc.CourseDirectory.course_id = 'nettrain'{setting}")
+    homes = {student: student_home(tmp_path, student, setting) for student in students}
     all_succeed([run_as(homes[s], s, uids[s], "fetch_assignment", LESSON) for s in students])
     for student, kind in students.items():
         path = next(homes[student].rglob(f"{LESSON}.ipynb"))

@@ -423,7 +423,7 @@ def command_validate(args):
         with tempfile.TemporaryDirectory(prefix="nettrain-validate-") as scratch:
             os.chmod(scratch, 0o755)
             full_job = {"limits": limits, "lessons": [job]}
-            runs, failure = grader.run_job(scratch, full_job, unsandboxed)
+            runs, failure = grader.run_phases(scratch, full_job, unsandboxed)
         if failure:
             print(f"{path}: could not be run: {failure}")
             all_passed = False

@@ -263,7 +263,7 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
     with tempfile.TemporaryDirectory(prefix=f"nettrain-{re.sub(r'[^A-Za-z0-9_-]', '_', student)}-") as scratch:
         os.chmod(scratch, 0o755)
         job = {"limits": limits, "lessons": [lesson_job for *_, lesson_job in prepared]}
-        runs, failure = run_job(scratch, job, unsandboxed)
+        runs, failure = run_phases(scratch, job, unsandboxed)
     for result, spec, notebook, lesson_job in prepared:
         if failure is not None or spec.lesson not in runs:
             zero_result(result, spec, "failed", f"the grader could not run this notebook: {failure}")
@@ -273,6 +273,36 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
         merged = merge(notebook, lesson_job, lesson_runs, spec, result)
         result.notebook_json = nbformat.writes(merged)
     return results
+
+
+def passed_tests(lesson_job, notebook_records):
+    """grade_ids of the test cells that passed in the notebook run: the ones the re-check runs again."""
+    return sorted(cell["grade_id"] for cell, record in zip(lesson_job["cells"], notebook_records)
+                  if cell["test"] and isinstance(record, dict) and record.get("status") == "ok")
+
+
+def run_phases(scratch, job, unsandboxed):
+    """The notebook run, then the clean re-check, each in a fresh sandbox of its own; the results by
+    lesson ({"notebook", "clean", "seconds"}), or ({}, reason) when either could not run."""
+    notebook_runs, failure = run_job(scratch, dict(job, phase="notebook"), unsandboxed)
+    if failure is not None:
+        return {}, failure
+    lessons = []
+    for lesson in job["lessons"]:
+        records = notebook_runs.get(lesson["lesson"], {}).get("notebook")
+        if not isinstance(records, list):
+            return {}, "the grading process sent no notebook run for " + lesson["lesson"]
+        lessons.append(dict(lesson, passed=passed_tests(lesson, records)))
+    clean_runs, failure = run_job(scratch, dict(job, phase="clean", lessons=lessons), unsandboxed)
+    if failure is not None:
+        return {}, failure
+    runs = {}
+    for lesson in job["lessons"]:
+        name = lesson["lesson"]
+        clean = clean_runs.get(name, {})
+        runs[name] = {"notebook": notebook_runs[name]["notebook"], "clean": clean.get("clean", []),
+                      "seconds": notebook_runs[name].get("seconds", 0.0) + clean.get("seconds", 0.0)}
+    return runs, None
 
 
 def run_job(scratch, job, unsandboxed):

@@ -412,3 +412,41 @@ def test_exchange_entries_that_would_stop_collect_or_leak_files_are_taken_out(tm
     for path in (course / "submitted").rglob("*"):
         assert not path.is_symlink()
         assert "BEGIN SOLUTION" not in (path.read_text(errors="replace") if path.is_file() else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The notebook run and the re-check share nothing
+
+CACHING_MSE_LOSS = '''
+def mse_loss(X, y, w, b):
+    """The library's answer, remembered in /tmp and in the working folder by the notebook run (where
+    no guard watches the library) and replayed by the re-check without calling the library."""
+    import hashlib
+    import os
+    import numpy as np
+    key = hashlib.sha256(repr([np.asarray(a).tolist() for a in (X, y, w)] + [float(b)]).encode()).hexdigest()
+    for folder in ("/tmp", "."):
+        path = os.path.join(folder, "answer-" + key)
+        if os.path.exists(path):
+            return float(open(path).read())
+    import nettrain_lib
+    value = nettrain_lib.mse_loss(X, y, w, b)
+    for folder in ("/tmp", "."):
+        with open(os.path.join(folder, "answer-" + key), "w") as handle:
+            handle.write(repr(value))
+    return value
+'''
+
+
+def test_answers_cached_by_the_notebook_run_are_not_there_for_the_re_check(tmp_path):
+    """Each phase runs in a fresh sandbox: the re-check starts with an empty /tmp and working folder,
+    so the cached answers are gone, the function calls the library, and the guard catches it."""
+    course, release = released_course(tmp_path)
+    submit(course, "cacher", fill_notebook(release, dict(reference_sources(LESSON), mse_loss=CACHING_MSE_LOSS)))
+    submit(course, "correct", fill_notebook(release, reference_sources(LESSON)))
+    grade_tool(course, "grade", LESSON, "--no-feedback", check=False)
+    assert full_marks_except(scores_of(course, "cacher"), "test_mse_loss")
+    assert full_marks_except(scores_of(course, "correct"))
+    flags = " ".join(state(course, "cacher")["flags"])
+    assert "test_mse_loss: passed in the notebook but not in the clean re-check" in flags, flags
+    assert "calls nettrain_lib's own mse_loss" in flags, flags

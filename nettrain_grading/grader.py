@@ -10,6 +10,7 @@ import re
 import stat
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,19 +282,34 @@ def passed_tests(lesson_job, notebook_records):
                   if cell["test"] and isinstance(record, dict) and record.get("status") == "ok")
 
 
+def phase_seconds(job, phase):
+    """The most a phase can take when every cell uses its whole time-out (the notebook run may run
+    twice: once without the course's demonstration cells, then whole)."""
+    limits = job["limits"]
+    cells = sum(2 * len(lesson["cells"]) + 1 if phase == "notebook" else len(lesson["clean"]["sequence"]) + 1
+                for lesson in job["lessons"])
+    return cells * (limits["cell_timeout"] + limits["kill_grace"])
+
+
 def run_phases(scratch, job, unsandboxed):
     """The notebook run, then the clean re-check, each in a fresh sandbox of its own; the results by
-    lesson ({"notebook", "clean", "seconds"}), or ({}, reason) when either could not run."""
-    notebook_runs, failure = run_job(scratch, dict(job, phase="notebook"), unsandboxed)
+    lesson ({"notebook", "clean", "seconds"}), or ({}, reason) when either could not run. Both phases
+    together get at most lesson_seconds per lesson: the re-check gets what the notebook run left."""
+    budget = job["limits"]["lesson_seconds"] * len(job["lessons"])
+    started = time.monotonic()
+    notebook_runs, failure = run_job(scratch, dict(job, phase="notebook"), unsandboxed,
+                                     min(phase_seconds(job, "notebook"), budget))
     if failure is not None:
         return {}, failure
+    left = max(budget - (time.monotonic() - started), 1)
     lessons = []
     for lesson in job["lessons"]:
         records = notebook_runs.get(lesson["lesson"], {}).get("notebook")
         if not isinstance(records, list):
             return {}, "the grading process sent no notebook run for " + lesson["lesson"]
         lessons.append(dict(lesson, passed=passed_tests(lesson, records)))
-    clean_runs, failure = run_job(scratch, dict(job, phase="clean", lessons=lessons), unsandboxed)
+    clean_runs, failure = run_job(scratch, dict(job, phase="clean", lessons=lessons), unsandboxed,
+                                  min(phase_seconds(job, "clean"), left))
     if failure is not None:
         return {}, failure
     runs = {}
@@ -305,17 +321,16 @@ def run_phases(scratch, job, unsandboxed):
     return runs, None
 
 
-def run_job(scratch, job, unsandboxed):
-    """Run the grading process for one student; (results by lesson, None) or ({}, reason)."""
+def run_job(scratch, job, unsandboxed, seconds):
+    """Run one phase of the grading process for one student, ended after `seconds` and a minute to
+    start; (results by lesson, None) or ({}, reason)."""
     limits = job["limits"]
-    wall = sum(2 * len(lesson["cells"]) + len(lesson["clean"]["sequence"]) + 1 for lesson in job["lessons"])
-    wall = min(wall * (limits["cell_timeout"] + limits["kill_grace"]), limits["lesson_seconds"] * len(job["lessons"]))
-    wall += 60
+    wall = round(seconds) + 60
     runner_limits = dict(limits, sandbox_cpu_seconds=limits["cpu_seconds"] * 2 * len(job["lessons"]) + 60)
     if unsandboxed:
-        argv, env = sandbox.unsandboxed_command(scratch, runner_limits), sandbox.unsandboxed_env()
+        argv, env = sandbox.unsandboxed_command(), sandbox.unsandboxed_env()
     else:
-        argv, env = sandbox.bwrap_command(scratch, runner_limits), None
+        argv, env = sandbox.bwrap_command(runner_limits), None
     # Its output goes to files, not pipes: the sandbox's file-size limit bounds them, and only
     # MAX_ANSWER_BYTES are ever read back into this process's memory.
     with tempfile.TemporaryFile() as job_file, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

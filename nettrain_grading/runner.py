@@ -1,9 +1,11 @@
 """The grading process: runs one student's notebooks inside the sandbox and prints the results.
 
-    python -m nettrain_grading.runner JOB.json      (started by nettrain_grading.sandbox)
+    python -m nettrain_grading.runner -     < JOB.json      (started by nettrain_grading.grader)
 
-It imports numpy, matplotlib and nettrain_lib once, then forks a fresh child for every run, so no
-student code ever runs in this process and every run starts from the same clean state:
+The job says which phase to run: the notebook run, or the clean re-check of the tests that passed in
+it; the grader starts each phase in a fresh sandbox. It imports numpy, matplotlib and nettrain_lib
+once, then forks a fresh child for every run, so no student code ever runs in this process and
+every run starts from the same clean state:
 
 - the *notebook run* executes the student's notebook cell by cell, as nbgrader would, with the
   test cells restored from the gradebook; only an exception fails a cell, never text on stderr.
@@ -646,17 +648,13 @@ def clean_results(lesson, passed, limits):
     return run_with_restarts("clean", lesson, limits, skipped=skipped)
 
 
-def main(argv):
+def main():
     # The job (every cell, the hidden tests too) comes on standard input, which is then closed: no
     # file in the sandbox holds it for a student's cell to open and print into their own feedback.
-    if argv[1] == "-":
-        job = json.load(sys.stdin)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-    else:
-        with open(argv[1]) as handle:
-            job = json.load(handle)
+    job = json.load(sys.stdin)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
     make_undumpable()
     preload()
     limits = job["limits"]
@@ -676,4 +674,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()

@@ -38,7 +38,7 @@ def read_only_paths():
     return sorted(path for path in paths if os.path.exists(path))
 
 
-def bwrap_command(scratch, limits):
+def bwrap_command(limits):
     """argv that runs `python -m nettrain_grading.runner -` in the sandbox (the job on its standard
     input), in a fresh, empty, size-capped /grading."""
     bwrap = shutil.which("bwrap")
@@ -89,8 +89,9 @@ def processes_of_this_user():
     return count
 
 
-def unsandboxed_command(scratch, limits):
-    """The same grading process without isolation (only when the instructor asked for it)."""
+def unsandboxed_command():
+    """The same grading process without isolation (only when the instructor asked for it); run it in
+    a scratch folder, which is then the notebook's working folder."""
     return [sys.executable, "-m", "nettrain_grading.runner", "-"]
 
 

@@ -227,7 +227,7 @@ def test_the_sandbox_caps_shared_memory_tmp_and_the_working_folder(tmp_path):
     """/dev/shm, /tmp and /grading are size-capped tmpfs mounts; /grading starts empty, and nothing
     written in it reaches the host's disk."""
     tmp_path.chmod(0o755)
-    argv = sandbox.bwrap_command(tmp_path, dict(grader.DEFAULT_LIMITS, sandbox_cpu_seconds=60))
+    argv = sandbox.bwrap_command(dict(grader.DEFAULT_LIMITS, sandbox_cpu_seconds=60))
     fill = """
 import os
 for folder in ("/dev/shm", "/tmp", "/grading"):

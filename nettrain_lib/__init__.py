@@ -134,10 +134,10 @@ __all__ = [
 _OLD_PATHS = {
     "activations": nn.activations, "batching": scratch.batching, "callbacks": nn.callbacks,
     "digits": data.digits, "gradcheck": scratch.gradcheck, "layers": nn.layers, "linear": scratch.linear,
-    "losses": nn.losses, "models": nn.models,
-    "optim": scratch.update_rule, "optimizers": nn.optimizers, "plots_classification": plots.classification,
-    "plots_normalization": plots.normalization, "regularizers": nn.regularizers, "schedules": nn.schedules,
-    "softmax": scratch.softmax, "timing": scratch.timing, "toy": scratch.toy,
+    "losses": nn.losses, "models": nn.models, "optim": scratch.update_rule, "optimizers": nn.optimizers,
+    "plots_classification": plots.classification, "plots_normalization": plots.normalization,
+    "regularizers": nn.regularizers, "schedules": nn.schedules, "softmax": scratch.softmax,
+    "timing": scratch.timing, "toy": scratch.toy,
 }
 # The old normalization module held what is now scratch/normalization.py and scratch/conditioning.py.
 _OLD_PATHS["normalization"] = types.ModuleType(f"{__name__}.normalization", "The old path of both modules.")

@@ -174,14 +174,20 @@ def paired_arrays(X, y):
     return X, y
 
 
-def regression_data(X, y, w, b):
-    """Check the arguments of a linear-regression loss: X (N, D), y (N,), w (D,), b scalar."""
+def regression_arrays(X, y, *, purpose=""):
+    """Return X (N, D) and y (N,) as float arrays with at least one row, one target per row."""
     X = float_array(X, "X", ndim=2)
     y = float_array(y, "y", ndim=1)
+    require_rows(X, purpose=purpose)
+    same_rows(X, y)
+    return X, y
+
+
+def regression_data(X, y, w, b):
+    """Check the arguments of a linear-regression loss: X (N, D), y (N,), w (D,), b scalar."""
+    X, y = regression_arrays(X, y)
     w = float_array(w, "w", ndim=1, finite=False)
     b = real_scalar(b, "b", finite=False)
-    require_rows(X)
-    same_rows(X, y)
     if len(w) != X.shape[1]:
         raise ValueError(
             f"w must have one weight per feature: X has {X.shape[1]} features (columns), "

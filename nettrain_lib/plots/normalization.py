@@ -15,12 +15,9 @@ def weights_loss_grid(X, y, w1_values, w2_values, *, b=0.0):
 
     Returns (len(w2_values), len(w1_values)): rows follow w2, columns w1, as contour() expects.
     """
-    X = _validate.float_array(X, "X", ndim=2)
-    y = _validate.float_array(y, "y", ndim=1)
+    X, y = _validate.regression_arrays(X, y)
     if X.shape[1] != 2:
         raise ValueError(f"a loss surface over two weights needs exactly two features; X has {X.shape[1]} columns")
-    if len(y) != len(X) or len(X) == 0:
-        raise ValueError(f"X and y must have the same, non-zero number of rows; received {len(X)} and {len(y)}")
     w1_values = _validate.float_array(w1_values, "w1_values", ndim=1)
     w2_values = _validate.float_array(w2_values, "w2_values", ndim=1)
     b = _validate.real_scalar(b, "b")

@@ -12,7 +12,7 @@ from .. import _kernels, _validate
 
 def least_squares_fit(X, y):
     """(w, b) with the smallest mean squared error on (X, y): the bottom of the loss bowl."""
-    X, y = _regression_arrays(X, y)
+    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
     theta = np.linalg.lstsq(_design(X, fit_bias=True), y, rcond=None)[0]   # (D + 1,)
     return theta[:-1], float(theta[-1])
 
@@ -40,7 +40,7 @@ def steps_to_converge(X, y, lr, *, tol=0.01, max_steps=100_000):
     within a fraction `tol` of its smallest possible value (loss <= (1 + tol) * best), or None
     when that does not happen within `max_steps` updates (too slow, or diverging).
     """
-    X, y = _regression_arrays(X, y)
+    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
     lr = _validate.positive_scalar(lr, "lr")
     tol = _validate.positive_scalar(tol, "tol")
     max_steps = _validate.non_negative_int(max_steps, "max_steps")
@@ -68,7 +68,7 @@ def weights_descent_path(X, y, lr, n_steps, *, b=0.0, w0=None):
     path is (n_steps + 1, D): w at the start (w0, zeros when None) and after every update;
     losses is (n_steps + 1,). Used to draw paths on a loss surface over two weights.
     """
-    X, y = _regression_arrays(X, y)
+    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
     lr = _validate.positive_scalar(lr, "lr")
     n_steps = _validate.non_negative_int(n_steps, "n_steps")
     b = _validate.real_scalar(b, "b")
@@ -95,14 +95,6 @@ def saturated_fraction(z, threshold=0.01):
     if s.size == 0:
         raise ValueError("z must hold at least one pre-activation; received an empty array")
     return float(np.mean(s * (1.0 - s) < threshold))
-
-
-def _regression_arrays(X, y):
-    X = _validate.float_array(X, "X", ndim=2)
-    y = _validate.float_array(y, "y", ndim=1)
-    _validate.require_rows(X, purpose=" to fit statistics")
-    _validate.same_rows(X, y)
-    return X, y
 
 
 def _design(X, *, fit_bias):

@@ -343,6 +343,10 @@ def test_weights_loss_grid_matches_the_loss_point_by_point():
             assert np.isclose(J[i, j], np.mean((X @ [w1, w2] + 1.5 - y) ** 2), rtol=1e-10)
     with pytest.raises(ValueError, match="exactly two features"):
         weights_loss_grid(np.ones((3, 3)), np.ones(3), w1_values, w2_values)
+    with pytest.raises(ValueError, match=re.escape("X and y must have one row per example: X has 3 rows, y has 2 entries")):
+        weights_loss_grid(np.ones((3, 2)), np.ones(2), w1_values, w2_values)
+    with pytest.raises(ValueError, match=re.escape("X must have at least one row (example); received 0 rows")):
+        weights_loss_grid(np.ones((0, 2)), np.ones(0), w1_values, w2_values)
 
 
 def test_plot_weight_contours_draws_a_labelled_bowl_with_its_minimum():

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import collect, gradebook, grader, report, sandbox
+from . import collect, gradebook, grader, phases, report, sandbox
 
 STATE_DIR = "grading"
 # A notebook whose last grading ended in one of these is graded again by the next run, changed or not:
@@ -137,12 +137,13 @@ class Progress:
 _WORKER = {}
 
 
-def _init_worker(course, config_dict, limits, unsandboxed):
+def _init_worker(course, config_dict, limits, unsandboxed, library):
     from traitlets.config import Config
 
     for name, value in sandbox.ONE_THREAD.items():
         os.environ[name] = value
-    _WORKER.update(course=course, config=Config(config_dict), limits=limits, unsandboxed=unsandboxed)
+    _WORKER.update(course=course, config=Config(config_dict), limits=limits, unsandboxed=unsandboxed,
+                   library=library)
 
 
 def _grade_task(student, specs):
@@ -150,7 +151,7 @@ def _grade_task(student, specs):
     try:
         return student, grader.grade_student(worker["course"], student, specs, worker["config"],
                                              gradebook.db_url(worker["course"]), worker["limits"],
-                                             worker["unsandboxed"]), None
+                                             worker["unsandboxed"], worker["library"]), None
     except Exception as exc:                      # noqa: BLE001 -- one student never stops the class
         return student, [], f"{type(exc).__name__}: {exc}"
 
@@ -240,9 +241,13 @@ def command_grade(args):
     started = time.monotonic()
     graded_now, problems = [], list(refused)
     progress = Progress(len(pending), "grading ")
+    # The clean re-check's nettrain_lib lacks the reference of every graded function of the course,
+    # not only of the lessons graded now: one lesson's function cannot call another's reference.
+    course_specs = [gradebook.lesson_spec(course, lesson, config) for lesson in released_lessons(course, config)]
+    library = grader.redacted_library(course_specs + list(specs.values()))
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=args.workers, initializer=_init_worker,
-        initargs=(course, _plain(config), limits, unsandboxed))
+        initargs=(course, _plain(config), limits, unsandboxed, str(library)))
     try:
         futures = [pool.submit(_grade_task, student, pending[student]) for student in sorted(pending)]
         for future in concurrent.futures.as_completed(futures):
@@ -422,8 +427,7 @@ def command_validate(args):
         job = grader.build_lesson_job(notebook, spec)
         with tempfile.TemporaryDirectory(prefix="nettrain-validate-") as scratch:
             os.chmod(scratch, 0o755)
-            full_job = {"limits": limits, "lessons": [job]}
-            runs, failure = grader.run_phases(scratch, full_job, unsandboxed)
+            runs, failure = phases.run_phases(scratch, [job], limits, unsandboxed, grader.redacted_library([spec]))
         if failure:
             print(f"{path}: could not be run: {failure}")
             all_passed = False

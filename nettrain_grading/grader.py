@@ -4,13 +4,10 @@ This runs in a worker process outside the sandbox and only reads the gradebook; 
 writes every result into the gradebook (gradebook.py), so parallel workers never compete for it.
 """
 import hashlib
-import json
 import os
 import re
 import stat
-import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +15,8 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
-from . import sandbox
+from . import phases
+from .phases import WALL_TIMEOUT  # noqa: F401 -- cli reads it from here
 
 DEFAULT_LIMITS = {
     "cell_timeout": 60,          # seconds per cell, as nbgrader_config.py's Execute.timeout
@@ -27,7 +25,6 @@ DEFAULT_LIMITS = {
     "cpu_seconds": 300,          # CPU time per notebook run
     "lesson_seconds": 900,       # wall-clock time for a whole lesson (both runs): a runner that is
 }                                # stopped (SIGSTOP) or sleeps cannot hold a worker longer than this
-WALL_TIMEOUT = "the grading process ran longer than"
 
 
 @dataclass
@@ -123,7 +120,7 @@ def build_lesson_job(notebook, spec):
         is_test = utils.is_grade(cell) and not utils.is_solution(cell)
         demo = not first_code and not grade_id and cell.source in spec.demos
         cells.append({"cell": index, "source": cell.source, "test": is_test, "grade_id": grade_id,
-                      "course_demo": demo})
+                      "course_demo": demo, "function": function_of(grade_id, spec) if is_test else None})
         if is_test:
             if grade_id in spec.tests:
                 sequence.append({"kind": "test", "grade_id": grade_id, "function": function_of(grade_id, spec),
@@ -156,7 +153,7 @@ def bounded(record):
     for key, limit in TEXT_LIMITS.items():
         if key in record:
             record[key] = cut(record[key], limit)
-    for key in ("notes", "tampered"):
+    for key in ("notes", "tampered", "reference"):
         if isinstance(record.get(key), list):
             record[key] = [cut(item, ITEM_LIMIT) for item in record[key][:LIST_LIMIT]]
     return record
@@ -210,9 +207,15 @@ def merge(notebook, job, runs, spec, result):
             detail = "; ".join(clean.get("notes", [])[:3])
             result.flags.append(f"{grade_id}: passed in the notebook but not in the clean re-check "
                                 f"({message_of(clean)})" + (f" [re-check notes: {detail}]" if detail else ""))
-        if clean.get("ename") == "Tampering" or record.get("ename") == "Tampering":
+        if clean.get("reference"):
+            result.flags.append(f"{grade_id}: the function under test called the course's own version "
+                                f"(switched off for the re-check): {clean['reference'][0]}")
+        if clean.get("ename") == "ChannelBroken" or record.get("ename") == "ChannelBroken":
             result.flags.append(f"{grade_id}: TAMPERING: {message_of(clean) or message_of(record)}")
-        elif clean.get("tampered"):
+        if record.get("tampered") and not clean.get("tampered"):
+            result.flags.append(f"{grade_id}: TAMPERING: in the notebook run, {', '.join(record['tampered'][:5])} "
+                                "(undone; verdicts are made outside the sandbox)")
+        if clean.get("tampered"):
             result.flags.append(f"{grade_id}: TAMPERING: the notebook's definitions changed "
                                 f"{', '.join(clean['tampered'][:5])} (undone for the re-check)")
         result.scores[grade_id] = (points if passed_notebook and passed_clean else 0.0, points)
@@ -230,7 +233,7 @@ def zero_result(result, spec, status, reason):
     return result
 
 
-def grade_student(course, student, specs, config, db_url, limits, unsandboxed=False):
+def grade_student(course, student, specs, config, db_url, limits, unsandboxed=False, library=None):
     """Grade every lesson of `specs` for one student; returns a list of LessonResult."""
     results, prepared = [], []
     for spec in specs:
@@ -263,8 +266,8 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
 
     with tempfile.TemporaryDirectory(prefix=f"nettrain-{re.sub(r'[^A-Za-z0-9_-]', '_', student)}-") as scratch:
         os.chmod(scratch, 0o755)
-        job = {"limits": limits, "lessons": [lesson_job for *_, lesson_job in prepared]}
-        runs, failure = run_phases(scratch, job, unsandboxed)
+        lessons = [lesson_job for *_, lesson_job in prepared]
+        runs, failure = phases.run_phases(scratch, lessons, limits, unsandboxed, library or redacted_library(specs))
     for result, spec, notebook, lesson_job in prepared:
         if failure is not None or spec.lesson not in runs:
             zero_result(result, spec, "failed", f"the grader could not run this notebook: {failure}")
@@ -276,81 +279,21 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
     return results
 
 
-def passed_tests(lesson_job, notebook_records):
-    """grade_ids of the test cells that passed in the notebook run: the ones the re-check runs again."""
-    return sorted(cell["grade_id"] for cell, record in zip(lesson_job["cells"], notebook_records)
-                  if cell["test"] and isinstance(record, dict) and record.get("status") == "ok")
+_REDACTED = {}
 
 
-def phase_seconds(job, phase):
-    """The most a phase can take when every cell uses its whole time-out (the notebook run may run
-    twice: once without the course's demonstration cells, then whole)."""
-    limits = job["limits"]
-    cells = sum(2 * len(lesson["cells"]) + 1 if phase == "notebook" else len(lesson["clean"]["sequence"]) + 1
-                for lesson in job["lessons"])
-    return cells * (limits["cell_timeout"] + limits["kill_grace"])
+def redacted_library(specs):
+    """The copy of nettrain_lib without the reference version of any graded function, built once per
+    process and graded-function set (in a folder of its own, removed when the process ends)."""
+    graded = tuple(sorted({name for spec in specs for name in spec.functions}))
+    if graded not in _REDACTED:
+        import atexit
+        import shutil
 
+        folder = tempfile.mkdtemp(prefix="nettrain-redacted-")
+        os.chmod(folder, 0o755)
+        atexit.register(shutil.rmtree, folder, True)
+        from . import redact
 
-def run_phases(scratch, job, unsandboxed):
-    """The notebook run, then the clean re-check, each in a fresh sandbox of its own; the results by
-    lesson ({"notebook", "clean", "seconds"}), or ({}, reason) when either could not run. Both phases
-    together get at most lesson_seconds per lesson: the re-check gets what the notebook run left."""
-    budget = job["limits"]["lesson_seconds"] * len(job["lessons"])
-    started = time.monotonic()
-    notebook_runs, failure = run_job(scratch, dict(job, phase="notebook"), unsandboxed,
-                                     min(phase_seconds(job, "notebook"), budget))
-    if failure is not None:
-        return {}, failure
-    left = max(budget - (time.monotonic() - started), 1)
-    lessons = []
-    for lesson in job["lessons"]:
-        records = notebook_runs.get(lesson["lesson"], {}).get("notebook")
-        if not isinstance(records, list):
-            return {}, "the grading process sent no notebook run for " + lesson["lesson"]
-        lessons.append(dict(lesson, passed=passed_tests(lesson, records)))
-    clean_runs, failure = run_job(scratch, dict(job, phase="clean", lessons=lessons), unsandboxed,
-                                  min(phase_seconds(job, "clean"), left))
-    if failure is not None:
-        return {}, failure
-    runs = {}
-    for lesson in job["lessons"]:
-        name = lesson["lesson"]
-        clean = clean_runs.get(name, {})
-        runs[name] = {"notebook": notebook_runs[name]["notebook"], "clean": clean.get("clean", []),
-                      "seconds": notebook_runs[name].get("seconds", 0.0) + clean.get("seconds", 0.0)}
-    return runs, None
-
-
-def run_job(scratch, job, unsandboxed, seconds):
-    """Run one phase of the grading process for one student, ended after `seconds` and a minute to
-    start; (results by lesson, None) or ({}, reason)."""
-    limits = job["limits"]
-    wall = round(seconds) + 60
-    runner_limits = dict(limits, sandbox_cpu_seconds=limits["cpu_seconds"] * 2 * len(job["lessons"]) + 60)
-    if unsandboxed:
-        argv, env = sandbox.unsandboxed_command(), sandbox.unsandboxed_env()
-    else:
-        argv, env = sandbox.bwrap_command(runner_limits), None
-    # Its output goes to files, not pipes: the sandbox's file-size limit bounds them, and only
-    # MAX_ANSWER_BYTES are ever read back into this process's memory.
-    with tempfile.TemporaryFile() as job_file, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        job_file.write(json.dumps(job).encode())
-        job_file.seek(0)
-        try:
-            completed = subprocess.run(argv, stdin=job_file, stdout=out, stderr=err, timeout=wall, env=env,
-                                       cwd=scratch)
-        except subprocess.TimeoutExpired:
-            return {}, f"{WALL_TIMEOUT} {wall} s (stopped or endless: the whole sandbox was ended)"
-        err.seek(max(0, err.seek(0, os.SEEK_END) - 2_000))
-        stderr = err.read().decode(errors="replace")
-        out.seek(0)
-        answer = out.read(MAX_ANSWER_BYTES + 1)
-    if completed.returncode != 0:
-        tail = stderr.strip().splitlines()[-3:]
-        return {}, f"the grading process exited with {completed.returncode}: {' / '.join(tail)}"
-    if len(answer) > MAX_ANSWER_BYTES:
-        return {}, f"the grading process printed more than {MAX_ANSWER_BYTES // 2**20} MB"
-    try:
-        return json.loads(answer), None
-    except ValueError:
-        return {}, "the grading process printed something that is not a result"
+        _REDACTED[graded] = redact.build(Path(folder), graded)
+    return _REDACTED[graded]

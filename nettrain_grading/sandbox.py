@@ -38,9 +38,10 @@ def read_only_paths():
     return sorted(path for path in paths if os.path.exists(path))
 
 
-def bwrap_command(limits):
-    """argv that runs `python -m nettrain_grading.runner -` in the sandbox (the job on its standard
-    input), in a fresh, empty, size-capped /grading."""
+def bwrap_command(limits, library=None):
+    """argv that runs `python -m nettrain_grading.runner` in the sandbox (the grader's requests on
+    its standard input), in a fresh, empty, size-capped /grading. `library`: a redacted copy of
+    nettrain_lib (nettrain_grading.redact) mounted over the real one, for the clean re-check."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed: {INSTALL_HINT}")
@@ -58,6 +59,8 @@ def bwrap_command(limits):
             "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]   # /tmp lives in RAM: keep it small
     for path in read_only_paths():
         argv += ["--ro-bind", path, path]
+    if library is not None:                               # after the real one: this bind hides it
+        argv += ["--ro-bind", str(library), os.path.dirname(nettrain_lib.__file__)]
     for name in ("lib", "lib64", "bin", "sbin"):          # merged /usr: these are symlinks into /usr
         target = os.path.join("/", name)
         if os.path.islink(target):
@@ -72,7 +75,7 @@ def bwrap_command(limits):
              "--setenv", "PYTHONHASHSEED", "0", "--setenv", "LANG", "C.UTF-8"]
     for name, value in ONE_THREAD.items():
         argv += ["--setenv", name, value]
-    argv += [sys.executable, "-m", "nettrain_grading.runner", "-"]
+    argv += [sys.executable, "-m", "nettrain_grading.runner"]
     return argv
 
 
@@ -92,12 +95,16 @@ def processes_of_this_user():
 def unsandboxed_command():
     """The same grading process without isolation (only when the instructor asked for it); run it in
     a scratch folder, which is then the notebook's working folder."""
-    return [sys.executable, "-m", "nettrain_grading.runner", "-"]
+    return [sys.executable, "-m", "nettrain_grading.runner"]
 
 
-def unsandboxed_env():
+def unsandboxed_env(library=None):
+    """Without a sandbox the redacted library comes first on the path instead of being mounted."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("JPY_", "JUPYTER"))}
     env.update(ONE_THREAD, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+    if library is not None:
+        paths = [os.path.dirname(str(library))] + env.get("PYTHONPATH", "").split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     return env
 
 

@@ -235,9 +235,16 @@ def substituted(namespace, **functions):
     missing = object()
     saved = {name: namespace.get(name, missing) for name in functions}
     namespace.update(functions)
+    # Under nettrain-grade the test cell runs outside the sandbox and the student's functions inside
+    # it: the grader puts the course's versions in place there too (nettrain_grading.session.Run).
+    remote = namespace.get("__nettrain_remote__")
+    if remote is not None:
+        remote.substitute(functions)
     try:
         yield
     finally:
+        if remote is not None:
+            remote.restore()
         for name, value in saved.items():
             if value is missing:
                 namespace.pop(name, None)

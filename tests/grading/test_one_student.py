@@ -341,10 +341,10 @@ def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_name
 
 
 def test_a_stopped_runner_holds_a_worker_no_longer_than_its_lesson_time(tmp_path):
-    """A cell that stops the grading process (SIGSTOP to its parent) used to hold a worker for the sum
-    of every cell's time-out (over an hour for lesson 01). Now the whole sandbox ends after
-    --lesson-timeout; the student's status says so, the others are graded, and the next run does not
-    spend that time again on an unchanged notebook."""
+    """A cell that stops the sandbox's root process (SIGSTOP to its parent) used to hold a worker for
+    the sum of every cell's time-out. The grader outside waits for each answer with a deadline, so the
+    whole sandbox ends after --lesson-timeout at the latest; the student's status says so, the others
+    are graded, and the next run does not spend that time again on an unchanged notebook."""
     import time
 
     course, release = released_course(tmp_path)
@@ -357,11 +357,11 @@ def test_a_stopped_runner_holds_a_worker_no_longer_than_its_lesson_time(tmp_path
     submit(course, "correct", correct)
     started = time.monotonic()
     run = grade_tool(course, "grade", LESSON, "--lesson-timeout", "20", "--no-feedback", check=False)
-    assert time.monotonic() - started < 150, run.stderr
+    assert time.monotonic() - started < 120, run.stderr
     saved = state(course, "stopper")
     assert saved["status"] == "failed"
     assert saved["reason"].startswith("the grader could not run this notebook: the grading process ran longer "
-                                      "than 80 s (stopped or endless"), saved["reason"]
+                                      "than 20 s"), saved["reason"]
     assert full_marks_except(scores_of(course, "correct"))
     again = grade_tool(course, "grade", LESSON, "--lesson-timeout", "20", "--no-feedback", check=False)
     assert "grading 0 notebooks of 0 students" in again.stderr, again.stderr
@@ -419,8 +419,8 @@ def test_exchange_entries_that_would_stop_collect_or_leak_files_are_taken_out(tm
 
 CACHING_MSE_LOSS = '''
 def mse_loss(X, y, w, b):
-    """The library's answer, remembered in /tmp and in the working folder by the notebook run (where
-    no guard watches the library) and replayed by the re-check without calling the library."""
+    """The library's answer, remembered in /tmp and in the working folder by the notebook run (which has
+    the whole library) and replayed by the re-check without calling the library."""
     import hashlib
     import os
     import numpy as np
@@ -440,7 +440,7 @@ def mse_loss(X, y, w, b):
 
 def test_answers_cached_by_the_notebook_run_are_not_there_for_the_re_check(tmp_path):
     """Each phase runs in a fresh sandbox: the re-check starts with an empty /tmp and working folder,
-    so the cached answers are gone, the function calls the library, and the guard catches it."""
+    so the cached answers are gone, the function calls the library, and finds it switched off."""
     course, release = released_course(tmp_path)
     submit(course, "cacher", fill_notebook(release, dict(reference_sources(LESSON), mse_loss=CACHING_MSE_LOSS)))
     submit(course, "correct", fill_notebook(release, reference_sources(LESSON)))
@@ -449,4 +449,4 @@ def test_answers_cached_by_the_notebook_run_are_not_there_for_the_re_check(tmp_p
     assert full_marks_except(scores_of(course, "correct"))
     flags = " ".join(state(course, "cacher")["flags"])
     assert "test_mse_loss: passed in the notebook but not in the clean re-check" in flags, flags
-    assert "calls nettrain_lib's own mse_loss" in flags, flags
+    assert "nettrain_lib's own mse_loss is switched off" in flags, flags

@@ -163,23 +163,38 @@ def test_the_run_shows_progress_and_a_summary(graded_class):
 @pytest.mark.parametrize("student", ["patch_checks_module", "redefine_helper", "patch_numpy",
                                      "patch_inside_function", "fake_output", "custom_exception_handler",
                                      "hard_coded", "calls_reference", "imports_reference",
-                                     *cases.MORE_TAMPERING.keys() - {"forks_and_fills"}])
+                                     *cases.MORE_TAMPERING.keys() - {"forks_and_fills"},
+                                     *cases.OUTSIDE_VERDICTS.keys() - {"print_the_job"}])
 def test_tampering_gains_nothing(graded_class, student):
     course = graded_class["course"]
     scores = scores_of(course, student)
     assert scores["test_mse_loss"] == 0.0, f"{student} kept the marks of its wrong mse_loss: {state(course, student)}"
-    assert full_marks_except(scores, "test_mse_loss"), f"{student} lost marks on other functions: {scores}"
+    if student not in BREAKS_ITS_OWN_RUN:
+        assert full_marks_except(scores, "test_mse_loss"), f"{student} lost marks on other functions: {scores}"
+
+
+# These break the sandbox's side of their own notebook (its channel, its ast.parse), so every later
+# test of theirs fails too: the harm stays theirs.
+BREAKS_ITS_OWN_RUN = {"frame_walk_channel", "patch_json_ast_builtins"}
+
+
+SWITCHED_OFF = "nettrain_lib's own mse_loss is switched off"
 
 
 @pytest.mark.parametrize("student, words", [
-    ("patch_checks_module", "clean re-check"),
-    ("patch_numpy", "clean re-check"),
+    ("patch_checks_module", "TAMPERING: in the notebook run, the code under test changed nettrain_lib.checks"),
+    ("patch_numpy", "TAMPERING: in the notebook run, the code under test changed numpy.allclose"),
     ("patch_inside_function", "TAMPERING"),
     ("fake_output", "TAMPERING"),
-    ("calls_reference", "calls nettrain_lib's own mse_loss"),
-    ("alias_reference", "calls nettrain_lib's own mse_loss"),
+    ("calls_reference", SWITCHED_OFF),
+    ("alias_reference", SWITCHED_OFF),
     ("swap_check_code", "check_close.__code__"),
     ("patch_numpy_internals", "numpy._core.numeric.isclose"),
+    ("partial_wrapper", SWITCHED_OFF),
+    ("borrowed_code", SWITCHED_OFF),
+    ("cache_answers", SWITCHED_OFF),
+    ("patch_json_ast_builtins", "TAMPERING"),
+    ("frame_walk_channel", "the grader's channel (Child.send)"),
 ])
 def test_tampering_is_flagged_for_the_instructor(graded_class, student, words):
     course = graded_class["course"]
@@ -211,8 +226,8 @@ def test_a_forked_process_and_full_disks_cost_nothing_else(graded_class):
 
 def test_a_function_that_is_not_the_students_own_scores_nothing(graded_class):
     course = graded_class["course"]
-    assert "is not a function you wrote" in state(course, "imports_reference")["messages"]["test_mse_loss"]
-    assert "calls nettrain_lib's own mse_loss" in state(course, "calls_reference")["messages"]["test_mse_loss"]
+    for student in ("imports_reference", "calls_reference", "partial_wrapper", "borrowed_code"):
+        assert SWITCHED_OFF in state(course, student)["messages"]["test_mse_loss"], student
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +272,7 @@ def test_without_a_sandbox_the_tool_refuses_unless_told(tmp_path):
 # Faults never stop the class
 
 @pytest.mark.parametrize("student, failing, words", [
-    ("hang_bare_except", "test_mse_loss", "could not be interrupted"),
+    ("hang_bare_except", "test_mse_loss", "the grader stopped it"),
     ("hang_plain", "test_gradient_descent_step", "grading time limit"),
     ("memory_hog", "test_mse_gradients", "MemoryError"),
     ("kills_kernel", "test_numerical_gradient", "died"),
@@ -484,3 +499,23 @@ def test_an_interrupted_run_resumes_without_regrading_and_loses_nothing(tmp_path
     for number, student in enumerate(students):
         expected = () if number % 2 else tuple(POINTS)
         assert full_marks_except(scores_of(course, student), *expected), student
+
+
+def test_hidden_tests_never_reach_the_sandbox_or_any_output(graded_class):
+    """Test cells run outside the sandbox: a cell that searches stdin, the working folders and every
+    string in its memory finds no hidden test, and no output or feedback page of any student quotes one."""
+    course = graded_class["course"]
+    printed = json.dumps(autograded_cell_with(course, "print_the_job", "import gc, os, sys").outputs)
+    assert "FOUND:" in printed
+    for student_notebook in (course / "autograded").rglob("*.ipynb"):
+        outputs = json.dumps([cell.get("outputs", []) for cell in read_notebook(student_notebook).cells])
+        assert "reference_mse_loss" not in outputs and "hidden_rng" not in outputs, student_notebook
+    for page in (course / "feedback").rglob("*.html"):
+        text = page.read_text()
+        assert "reference_mse_loss" not in text and "hidden_rng" not in text, page
+    assert full_marks_except(scores_of(course, "print_the_job"))
+
+
+def autograded_cell_with(course, student, start):
+    graded = read_notebook(course / "autograded" / student / LESSON / f"{LESSON}.ipynb")
+    return next(cell for cell in graded.cells if cell.source.lstrip().startswith(start))

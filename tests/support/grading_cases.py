@@ -261,6 +261,84 @@ for target in ("/tmp/fill.bin", "/grading/fill.bin"):
         print(target, "stopped after", written, "MB:", type(exc).__name__)
 """]),
 }
+
+# Issue 15's attack classes, written again against the grader that decides verdicts outside the
+# sandbox. Each attacks mse_loss only; every other function keeps the instructor's solution.
+OUTSIDE_VERDICTS = {
+    # Reach the grader's channel by walking frames from a definition (NAME = value is loaded by the
+    # re-check too) and turn every error into "returned 2.0", the visible test's expected value.
+    "frame_walk_channel": ({"mse_loss": WRONG_MSE + """
+import sys
+def _hook():
+    frame = sys._getframe(0)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if owner is not None and hasattr(owner, "send") and hasattr(owner, "namespace"):
+            original = owner.send
+            def send(message, original=original):
+                if isinstance(message, dict) and message.get("op") in ("raise", "return"):
+                    message = dict(message, op="return", value=2.0)
+                return original(message)
+            owner.send = send
+            return "hooked"
+        frame = frame.f_back
+    return "no channel found"
+HOOKED = _hook()
+"""}, []),
+    # The library's own function behind a wrapper that looks like the student's.
+    "partial_wrapper": ({"mse_loss": """
+import functools
+import nettrain_lib
+def _stub(X, y, w, b):
+    pass
+mse_loss = functools.update_wrapper(functools.partial(nettrain_lib.scratch.linear.mse_loss), _stub)
+"""}, []),
+    # The reference's code object, taken from the module and put into a function of the student's.
+    "borrowed_code": ({"mse_loss": """
+import sys, types
+_reference = sys.modules["nettrain_lib.scratch.linear"].mse_loss
+mse_loss = types.FunctionType(_reference.__code__, _reference.__globals__, "mse_loss")
+"""}, []),
+    # Answers computed by the library in the notebook run, kept in /tmp for the re-check to replay.
+    "cache_answers": ({"mse_loss": """
+import hashlib, json, os
+def mse_loss(X, y, w, b):
+    key = hashlib.sha256(repr((np.asarray(X).tolist(), np.asarray(y).tolist(), np.asarray(w).tolist(),
+                               float(b))).encode()).hexdigest()
+    path = f"/tmp/answers-{key}.json"
+    if os.path.exists(path):
+        return json.load(open(path))
+    from nettrain_lib import mse_loss as course
+    value = float(course(X, y, w, b))
+    json.dump(value, open(path, "w"))
+    return value
+"""}, []),
+    # json.dumps and ast.parse patched from a default argument of the graded def, builtins swapped.
+    "patch_json_ast_builtins": ({"mse_loss": """
+import ast, builtins, json
+def mse_loss(X, y, w, b, _j=setattr(json, "dumps", lambda *a, **k: '{"op": "return", "value": 2.0}'),
+             _a=setattr(ast, "parse", lambda *a, **k: ast.Module(body=[], type_ignores=[]))):
+    return float(np.sum((X @ w + b - y) ** 2))
+"""}, ["""
+import builtins
+builtins.__dict__["AssertionError"] = type("AssertionError", (Exception,), {})
+"""]),
+    # A student cell that prints everything it can find of the grader's: job text, hidden tests.
+    "print_the_job": ({}, ["""
+import gc, os, sys
+found = []
+for path in ("/proc/self/fd/0", "/grading", "/tmp"):
+    try:
+        found.append(open(path).read()[:2000] if os.path.isfile(path) else str(os.listdir(path)))
+    except OSError as exc:
+        found.append(type(exc).__name__)
+for obj in gc.get_objects():
+    if isinstance(obj, str) and "HIDDEN" in obj:
+        found.append(obj[:2000])
+print("FOUND:", found)
+"""]),
+}
+CASES.update(OUTSIDE_VERDICTS)
 CASES.update(CORRECT_STYLES)
 CASES.update(MORE_TAMPERING)
 

@@ -1,0 +1,194 @@
+"""The two runs of one student's notebooks, each in a fresh sandbox of its own.
+
+- the *notebook run* executes the notebook cell by cell as nbgrader would, in a sandbox with the
+  whole course library; at each test cell the test runs out here (session.Run.test), calling the
+  functions the notebook has defined so far. It first leaves out the course's demonstration cells
+  that the student did not change, and runs every cell only if a test then misses a name;
+- the *clean re-check* starts a new sandbox in which nettrain_lib is the redacted copy (no reference
+  version of any graded function: nettrain_grading.redact), runs the course's setup cell and only
+  the definitions of the student's cells (imports, def, class, NAME = value), and runs again, out
+  here, each test that passed in the notebook run.
+
+A test scores only if it passed in both. A cell or test that hangs or kills its process is recorded
+as such, and the run starts again in a new child that replays the cells before it and skips it.
+Both runs together have at most `lesson_seconds` per lesson of wall-clock time.
+"""
+import time
+
+from . import sandbox
+from .session import Channel, Run, Stopped
+
+WALL_TIMEOUT = "the grading process ran longer than"
+FATAL = ("timeout", "crashed", "broken")
+
+
+class PhaseOver(Exception):
+    """The phase used up its time: what is left is not run."""
+
+
+class Sandboxes:
+    """Fresh sandboxes for one phase of one student, started when needed."""
+
+    def __init__(self, scratch, limits, unsandboxed, deadline, library=None):
+        self.scratch, self.limits, self.unsandboxed = scratch, limits, unsandboxed
+        self.deadline, self.library = deadline, library
+        self.channel = None
+        self.started = 0
+
+    def run(self):
+        """A Run in a new child; a new sandbox if the last one is gone."""
+        if time.monotonic() >= self.deadline:
+            raise PhaseOver()
+        if self.channel is None or not self.channel.alive:
+            self.close()
+            if self.started >= 20:
+                raise Stopped("broken", "the sandbox had to be started again too often")
+            self.started += 1
+            limits = dict(self.limits, sandbox_cpu_seconds=self.limits["cpu_seconds"] * 4 + 60)
+            if self.unsandboxed:
+                argv, env = sandbox.unsandboxed_command(), sandbox.unsandboxed_env(self.library)
+            else:
+                argv, env = sandbox.bwrap_command(limits, library=self.library), None
+            self.channel = Channel(argv, env, self.scratch, self.limits, self.deadline)
+        return Run(self.channel, self.limits)
+
+    def close(self):
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
+
+def start(sandboxes, mode, setup=""):
+    """A started Run; one more try in a new sandbox if the first cannot start."""
+    for attempt in range(2):
+        run = sandboxes.run()
+        try:
+            return run, run.start(mode, setup)
+        except Stopped:
+            sandboxes.close()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+NOT_RUN = {"status": "error", "ename": "NotRun", "evalue": "the grader could not run this cell"}
+
+
+def notebook_run(sandboxes, lesson, skipped=()):
+    """Records of every cell of the notebook, in order."""
+    cells = lesson["cells"]
+    records = {index: {"status": "skipped"} for index in skipped}
+    broken = set()
+    while True:
+        run, _ = start(sandboxes, "notebook")
+        restart = False
+        for index, cell in enumerate(cells):
+            if index in broken or index in skipped:
+                continue
+            replay = index in records
+            if cell["test"]:
+                if replay:
+                    continue
+                record = run.test(cell["source"], cell["grade_id"], cell.get("function"))
+            else:
+                record = run.cell(cell["source"], cell.get("grade_id") or f"cell {index}", False)
+            records.setdefault(index, record)
+            if record.get("stopped") in FATAL or (replay and record.get("status") in ("timeout", "crashed")):
+                broken.add(index)
+                restart = True
+                break
+        if not restart:
+            break
+    return [records.get(index, NOT_RUN) for index in range(len(cells))]
+
+
+def notebook_results(sandboxes, lesson):
+    """The notebook run, first without the course's unchanged demonstration cells (they take most of a
+    notebook's time and grade nothing); if a test then misses a name, the whole notebook again."""
+    fast = [index for index, cell in enumerate(lesson["cells"]) if cell.get("course_demo")]
+    if fast:
+        results = notebook_run(sandboxes, lesson, skipped=fast)
+        if not any(record.get("ename") == "NameError" for record in results):
+            return results
+    return notebook_run(sandboxes, lesson)
+
+
+def clean_results(sandboxes, lesson, passed):
+    """The clean re-check of the tests that passed in the notebook run (a failed one scores 0 anyway)."""
+    clean = lesson["clean"]
+    tests = [entry for entry in clean["sequence"] if entry["kind"] == "test"]
+    records = {number: {"status": "skipped"} for number, test in enumerate(tests) if test["grade_id"] not in passed}
+    if len(records) == len(tests):
+        return [records[number] for number in range(len(tests))]
+    broken = set()
+    while True:
+        run, note = start(sandboxes, "clean", clean["setup"])
+        notes = [note] if note else []
+        tampered, restart, number = [], False, -1
+        for position, entry in enumerate(clean["sequence"]):
+            if entry["kind"] == "cell":
+                if position in broken:
+                    continue
+                record = run.cell(entry["source"], entry["label"], entry["exercise"])
+                if record.get("stopped") in FATAL:
+                    notes.append(f"{entry['label']}: loading its definitions stopped the process ({record['evalue']})")
+                    broken.add(position)
+                    restart = True
+                    break
+                notes += [str(item) for item in record.get("notes", [])][:20]
+                tampered += [str(item) for item in record.get("tampered", [])][:10]
+                continue
+            number += 1
+            if number in records:
+                continue
+            record = run.test(entry["source"], entry["grade_id"], entry["function"])
+            record["notes"] = notes[-20:]
+            if tampered:
+                record["tampered"] = tampered[:10]
+            records[number] = record
+            if record.get("stopped") in FATAL:
+                restart = True
+                break
+        if not restart:
+            break
+    return [records.get(number, NOT_RUN) for number in range(len(tests))]
+
+
+def passed_tests(lesson, notebook_records):
+    """grade_ids of the test cells that passed in the notebook run: the ones the re-check runs again."""
+    return sorted(cell["grade_id"] for cell, record in zip(lesson["cells"], notebook_records)
+                  if cell["test"] and isinstance(record, dict) and record.get("status") == "ok")
+
+
+def run_phases(scratch, lessons, limits, unsandboxed, library):
+    """Both runs of every lesson of one student: ({lesson: {"notebook", "clean", "seconds"}}, None),
+    or ({}, reason) when they could not run."""
+    budget = limits["lesson_seconds"] * len(lessons)
+    started = time.monotonic()
+    runs = {}
+    notebook = Sandboxes(scratch, limits, unsandboxed, started + budget)
+    try:
+        for lesson in lessons:
+            begun = time.monotonic()
+            runs[lesson["lesson"]] = {"notebook": notebook_results(notebook, lesson),
+                                      "seconds": time.monotonic() - begun}
+    except PhaseOver:
+        return {}, f"{WALL_TIMEOUT} {budget} s (its lesson time: the whole sandbox was ended)"
+    except Stopped as stop:
+        return {}, f"the sandbox could not run: {stop}"
+    finally:
+        notebook.close()
+    clean = Sandboxes(scratch, limits, unsandboxed, started + budget, library=library)
+    try:
+        for lesson in lessons:
+            begun = time.monotonic()
+            entry = runs[lesson["lesson"]]
+            entry["clean"] = clean_results(clean, lesson, set(passed_tests(lesson, entry["notebook"])))
+            entry["seconds"] = round(entry["seconds"] + time.monotonic() - begun, 3)
+    except PhaseOver:
+        return {}, f"{WALL_TIMEOUT} {budget} s (its lesson time: the whole sandbox was ended)"
+    except Stopped as stop:
+        return {}, f"the sandbox could not run the re-check: {stop}"
+    finally:
+        clean.close()
+    return runs, None

@@ -1,0 +1,417 @@
+"""The grader's side of the sandbox wall: start a sandbox, run cells in it, run test cells out here.
+
+A test cell never enters the sandbox. It runs in this process, in a namespace where the name of the
+function under test is a `RemoteFunction`: calling it sends the arguments into the sandbox as plain
+data (nettrain_grading.wire), the student's function runs there, and its answer comes back as plain
+data. Every comparison, tolerance and message of the test is computed here, with the course's code,
+so nothing the student's code does inside (patching json, builtins, numpy or the test's helpers,
+walking frames) can change a verdict: at most it changes its own answers.
+
+    channel = Channel(argv, env, cwd, limits)     # one sandbox: its root process (runner/__main__.py)
+    run = Run(channel, limits)                    # one child in it: one lesson's notebook or re-check
+    run.start("clean", setup)
+    record = run.cell(source, label, exercise)    # outputs of a cell run inside
+    record = run.test(source, grade_id, function) # a test cell run here, calling into the child
+"""
+import builtins
+import contextlib
+import io
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+from . import wire
+
+GRACE_SECONDS = 5                 # after a time limit, how long the sandbox has to report back
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None):
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+class Stopped(BaseException):
+    """The run inside cannot go on (time limit, crash, broken channel). A BaseException, so that no
+    `except Exception` in a test cell can catch it."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind                # "timeout" | "crashed" | "broken"
+
+
+class Channel:
+    """One sandbox process and its JSON-lines channel; every read and write has a deadline."""
+
+    def __init__(self, argv, env, cwd, limits, deadline):
+        self.deadline = deadline        # the phase's wall-clock end (time.monotonic())
+        self._stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                        cwd=cwd, env=env, start_new_session=True)
+        for stream in (self.process.stdin, self.process.stdout):
+            os.set_blocking(stream.fileno(), False)
+        self._buffer = b""
+        self.send({"op": "limits", "limits": limits})
+
+    def send(self, message, deadline=None):
+        data = wire.dumps(message)
+        fd = self.process.stdin.fileno()
+        while data:
+            left = min(deadline or self.deadline, self.deadline) - time.monotonic()
+            if left <= 0 or not select.select([], [fd], [], left)[1]:
+                raise Stopped("timeout", "the sandbox stopped reading")
+            try:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                raise Stopped("broken", f"the sandbox is gone ({self.tail()})") from None
+
+    def receive(self, deadline):
+        fd = self.process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = min(deadline, self.deadline) - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Stopped("timeout", "no answer in time")
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise Stopped("broken", f"the sandbox ended ({self.tail()})")
+            self._buffer += chunk
+            if len(self._buffer) > wire.MAX_LINE_BYTES and b"\n" not in self._buffer:
+                raise Stopped("broken", f"the sandbox sent more than {wire.MAX_LINE_BYTES // 2**20} MB at once")
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return wire.loads(line)
+        except wire.ProtocolError as exc:
+            raise Stopped("broken", f"the sandbox sent something that is not a message ({exc})") from None
+
+    def tail(self):
+        try:
+            self._stderr.seek(max(0, self._stderr.seek(0, os.SEEK_END) - 1_000))
+            return " / ".join(self._stderr.read().decode(errors="replace").strip().splitlines()[-3:])[:300]
+        except (OSError, ValueError):
+            return ""
+
+    def close(self):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.wait()
+        self.process.stdout.close()
+        self._stderr.close()
+
+    @property
+    def alive(self):
+        return self.process.poll() is None
+
+
+class RemoteFunction:
+    """A student's function, seen from a test cell: calling it runs it in the sandbox."""
+
+    def __init__(self, run, name, handle=None):
+        self._run, self._handle = run, handle
+        self.__name__ = self.__qualname__ = name
+
+    def _tree(self):
+        return {"t": "name", "name": self.__name__} if self._handle is None else {"t": "function", "id": self._handle}
+
+    def __call__(self, *args, **kwargs):
+        return self._run.call(self._tree(), args, kwargs)
+
+    def __repr__(self):
+        return f"<function {self.__name__}>"
+
+
+class RemoteIterator:
+    """An iterator the student's function returned (not a generator): each next() is a round trip."""
+
+    def __init__(self, run, handle):
+        self._run, self._handle = run, handle
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self._run.next(self._handle)
+
+
+def remote_generator(run, handle):
+    while True:
+        try:
+            item = run.next(handle)
+        except StopIteration:
+            return
+        yield item
+
+
+class TestScope:
+    """What one test cell has sent into the sandbox, and what the sandbox has sent back."""
+
+    def __init__(self, deadline):
+        self.deadline = deadline
+        self.number = 0
+        self.objects, self.callbacks, self.rngs, self.handles = {}, {}, {}, {}
+        self.reference_used = []
+
+    def new_id(self):
+        self.number += 1
+        return self.number
+
+
+class Run:
+    """One child in the sandbox: a lesson's notebook run, or its clean re-check."""
+
+    def __init__(self, channel, limits):
+        self.channel, self.limits = channel, limits
+        self.scope = TestScope(channel.deadline)
+
+    # -- the exchange --------------------------------------------------------------------------
+    def request(self, message, deadline):
+        self.channel.send(message, deadline)
+        while True:
+            reply = self.channel.receive(deadline + GRACE_SECONDS)
+            if reply["op"] == "died":
+                raise Stopped("crashed", f"the process running it died ({wire.cut(str(reply.get('why')), 100)})")
+            if reply["op"] == "callback":
+                self.answer_callback(reply, deadline)
+                continue
+            return reply
+
+    def kill(self):
+        """End the child after a time limit; the sandbox answers `died`."""
+        try:
+            self.channel.send({"op": "kill"}, time.monotonic() + GRACE_SECONDS)
+            while self.channel.receive(time.monotonic() + GRACE_SECONDS)["op"] != "died":
+                pass
+        except Stopped:
+            self.channel.close()
+
+    # -- values out and in ---------------------------------------------------------------------
+    def encoder(self, memo):
+        scope = self.scope
+
+        def handle(value):
+            if id(value) in memo:
+                return {"t": "ref", "id": memo[id(value)]}
+            if isinstance(value, np.random.Generator):
+                for number, rng in scope.rngs.items():
+                    if rng is value:
+                        return {"t": "rng", "id": number, "state": wire.rng_state(value)}
+                number = scope.new_id()
+                scope.rngs[number] = value
+                from nettrain_lib.checks import RecordingGenerator
+                return {"t": "rng", "id": number, "state": wire.rng_state(value),
+                        "recording": isinstance(value, RecordingGenerator)}
+            if isinstance(value, RemoteFunction):
+                return value._tree()
+            if isinstance(value, RemoteIterator):
+                return {"t": "iterator", "id": value._handle}
+            if isinstance(value, wire.Opaque):
+                return {"t": "opaque", "type": value.type_name, "repr": value.text}
+            if callable(value) and not isinstance(value, (type, np.ndarray)):
+                number = scope.new_id()
+                scope.callbacks[number] = value
+                return {"t": "callback", "id": number, "name": getattr(value, "__name__", "function")}
+            return None
+
+        def register(value):
+            number = scope.new_id()
+            scope.objects[number] = value
+            memo[id(value)] = number
+            return number
+
+        return wire.Encoder(handle, register)
+
+    def decoder(self):
+        scope = self.scope
+
+        def resolve(tree):
+            kind, number = tree["t"], tree.get("id")
+            if kind == "ref" and number in scope.objects:
+                return scope.objects[number]
+            if kind == "rng":
+                if number in scope.rngs:
+                    return scope.rngs[number]
+                return wire.new_rng(tree.get("state"))
+            if kind == "callback" and number in scope.callbacks:
+                return scope.callbacks[number]
+            if kind == "function" and type(number) is int:
+                return RemoteFunction(self, wire.cut(str(tree.get("name", "function")), 100), number)
+            if kind == "iterator" and type(number) is int:
+                return remote_generator(self, number) if tree.get("generator") else RemoteIterator(self, number)
+            raise wire.ProtocolError(f"a {kind} the grader did not send")
+
+        return wire.Decoder(resolve)
+
+    def rng_states(self):
+        return {str(number): wire.rng_state(rng) for number, rng in self.scope.rngs.items()}
+
+    def apply(self, reply):
+        """Outputs, warnings, in-place changes and generator states that came with an answer."""
+        decoder = self.decoder()
+        sys.stdout.write(str(reply.get("stdout", ""))[:wire.TEXT_LIMIT])
+        sys.stderr.write(str(reply.get("stderr", ""))[:wire.TEXT_LIMIT])
+        for caught in reply.get("warnings", [])[:50]:
+            category = getattr(builtins, str(caught.get("category")), None)
+            if not (isinstance(category, type) and issubclass(category, Warning)):
+                category = UserWarning
+            warnings.warn_explicit(wire.cut(str(caught.get("message", "")), 1_000), category, "<student code>", 0)
+        for key, tree in dict(reply.get("changed", {})).items():
+            target = self.scope.objects.get(int(key))
+            value = decoder.decode(tree)
+            if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
+                if target.shape == value.shape and target.flags.writeable:
+                    np.copyto(target, value, casting="unsafe")
+            elif isinstance(target, list) and isinstance(value, list):
+                target[:] = value
+            elif isinstance(target, dict) and isinstance(value, dict):
+                target.clear()
+                target.update(value)
+        for key, state in dict(reply.get("rngs", {})).items():
+            rng = self.scope.rngs.get(int(key))
+            if rng is not None:
+                wire.set_rng_state(rng, state)
+        for key, orders in dict(reply.get("orders", {})).items():
+            rng = self.scope.rngs.get(int(key))
+            if hasattr(rng, "orders"):
+                rng.orders.extend(decoder.decode(order) for order in list(orders)[:10_000])
+
+    def answer(self, reply):
+        if reply["op"] in ("return", "raise", "stop"):
+            self.apply(reply)
+        if reply["op"] == "return":
+            return self.decoder().decode(reply.get("value"))
+        if reply["op"] == "stop":
+            raise StopIteration
+        if reply["op"] == "raise":
+            error = reply.get("error") or {}
+            types = [str(name) for name in error.get("types", [])]
+            if "CellTimeout" in types:
+                raise Stopped("timeout-inside", wire.cut(str(error.get("message", "")), 300))
+            if "ReferenceUnavailable" in types:
+                self.scope.reference_used.append(wire.cut(str(error.get("message", "")), 300))
+            raise wire.rebuilt_error(error)
+        raise Stopped("broken", f"an answer of kind {wire.cut(reply['op'], 40)!r} to a call")
+
+    def call(self, target, args, kwargs):
+        memo = {}
+        encoder = self.encoder(memo)
+        message = {"op": "call", "target": target, "args": [encoder.encode(arg) for arg in args],
+                   "kwargs": [[str(key), encoder.encode(value)] for key, value in kwargs.items()],
+                   "rngs": self.rng_states(), "seconds": self.seconds_left()}
+        return self.answer(self.request(message, self.scope.deadline))
+
+    def next(self, handle):
+        message = {"op": "next", "id": handle, "rngs": self.rng_states(), "seconds": self.seconds_left()}
+        return self.answer(self.request(message, self.scope.deadline))
+
+    def seconds_left(self):
+        return max(1, int(self.scope.deadline - time.monotonic()))
+
+    def answer_callback(self, message, deadline):
+        function = self.scope.callbacks.get(message.get("id"))
+        try:
+            if function is None:
+                raise wire.ProtocolError("a callback the grader did not send")
+            decoder = self.decoder()
+            args = [decoder.decode(arg) for arg in list(message.get("args", []))]
+            kwargs = {str(key): decoder.decode(value) for key, value in list(message.get("kwargs", []))}
+            value = function(*args, **kwargs)
+            reply = {"op": "callback_return", "value": self.encoder({}).encode(value)}
+        except (Stopped, KeyboardInterrupt):
+            raise
+        except BaseException as exc:                 # noqa: BLE001 -- the callback's own error goes back in
+            reply = {"op": "callback_raise", "error": wire.error_tree(exc)}
+        self.channel.send(reply, deadline)
+
+    # -- substitution (checks.substituted) ----------------------------------------------------
+    def substitute(self, functions):
+        encoder = self.encoder({})
+        names = [[name, encoder.encode(value)] for name, value in functions.items()]
+        self.request({"op": "substitute", "names": names}, self.scope.deadline)
+
+    def restore(self):
+        self.request({"op": "restore"}, self.scope.deadline)
+
+    # -- cells and tests -----------------------------------------------------------------------
+    def start(self, mode, setup=""):
+        reply = self.request({"op": "start", "mode": mode, "setup": setup},
+                             time.monotonic() + self.limits["cell_timeout"] + 30)
+        return reply.get("note")
+
+    def cell(self, source, label, exercise):
+        deadline = time.monotonic() + self.limits["cell_timeout"]
+        try:
+            reply = self.request({"op": "cell", "source": source, "label": label, "exercise": exercise}, deadline)
+        except Stopped as stop:
+            return self.stopped_record(stop)
+        record = reply.get("record")
+        return record if isinstance(record, dict) else {"status": "error", "ename": "BadRecord",
+                                                         "evalue": "the sandbox sent a malformed result"}
+
+    def test(self, source, grade_id, function):
+        """Run one test cell here, with `function` calling into the child; its record."""
+        self.scope = TestScope(time.monotonic() + self.limits["cell_timeout"])
+        namespace = {"__builtins__": builtins, "__name__": "__main__", "__nettrain_remote__": self}
+        stdout, stderr = io.StringIO(), io.StringIO()
+        error = None
+        try:
+            if function:
+                reply = self.request({"op": "lookup", "name": function}, self.scope.deadline)
+                if reply.get("found") and reply.get("callable"):
+                    namespace[function] = RemoteFunction(self, function)
+                elif reply.get("found"):
+                    namespace[function] = self.decoder().decode(reply.get("value"))
+            code = compile(source, f"<test {grade_id}>", "exec")
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), warnings.catch_warnings():
+                warnings.simplefilter("default")                  # as in a notebook: shown on stderr
+                warnings.showwarning = show_warning
+                exec(code, namespace)
+        except Stopped as stop:
+            error = stop
+        except Exception as exc:                     # noqa: BLE001 -- a failing test
+            error = exc
+        except BaseException as exc:                 # noqa: BLE001 -- SystemExit from a rebuilt error, say
+            error = exc
+        reference = list(self.scope.reference_used)
+        tampered = []
+        if not isinstance(error, Stopped) or error.kind == "timeout-inside":
+            try:
+                ended = self.request({"op": "end_test"}, time.monotonic() + GRACE_SECONDS + 5)
+                tampered = [wire.cut(str(item), 300) for item in list(ended.get("tampered", []))[:10]]
+            except Stopped as stop:
+                error = error or stop
+        record = {"status": "ok", "stdout": stdout.getvalue()[:wire.TEXT_LIMIT],
+                  "stderr": stderr.getvalue()[:wire.TEXT_LIMIT]}
+        if isinstance(error, Stopped):
+            record.update(self.stopped_record(error))
+        elif error is not None:
+            record.update({"status": "error", "ename": type(error).__name__, "evalue": wire.cut(str(error), 2_000),
+                           "traceback": getattr(error, "student_traceback", "")})
+        if reference:
+            record["reference"] = reference[:3]
+        if tampered:
+            record["tampered"] = tampered
+        return record
+
+    def stopped_record(self, stop):
+        if stop.kind in ("timeout", "timeout-inside"):
+            if stop.kind == "timeout":
+                self.kill()
+            return {"status": "timeout", "ename": "Timeout",
+                    "evalue": f"this ran longer than the grading time limit ({self.limits['cell_timeout']} s): "
+                              "the grader stopped it (an infinite loop?)", "stopped": stop.kind}
+        if stop.kind == "crashed":
+            return {"status": "crashed", "ename": "ProcessKilled", "stopped": stop.kind,
+                    "evalue": f"{stop}: too much memory, or the code ended its own process?"}
+        return {"status": "crashed", "ename": "ChannelBroken", "stopped": stop.kind,
+                "evalue": f"{stop}: did the code write to the grader's channel?"}

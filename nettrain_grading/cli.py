@@ -450,6 +450,18 @@ def command_check_sandbox(args):
         print(f"sandbox NOT available: {problem}")
         return 1
     print("sandbox available: bubblewrap and prlimit work on this machine")
+    uid = sandbox.sandbox_uid()
+    if uid is not None:
+        print(f"you are root: student code runs as the unprivileged uid {sandbox.SANDBOX_UID_BASE}+ (one per worker)")
+    from .cgroup import Cgroup
+
+    group = Cgroup.create(f"nettrain-check-{os.getpid()}", 2**30, 64)
+    if group is None:
+        print("no control group can be made here: memory (2 GB) and processes are limited per process only; "
+              "run as root, or in a delegated cgroup v2 subtree, for limits on the whole sandbox")
+    else:
+        group.remove()
+        print("control groups work: each sandbox's memory and processes are limited as a whole")
     return 0
 
 

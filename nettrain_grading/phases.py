@@ -13,9 +13,11 @@ A test scores only if it passed in both. A cell or test that hangs or kills its 
 as such, and the run starts again in a new child that replays the cells before it and skips it.
 Both runs together have at most `lesson_seconds` per lesson of wall-clock time.
 """
+import os
 import time
 
 from . import sandbox
+from .cgroup import Cgroup
 from .session import Channel, Run, Stopped
 
 WALL_TIMEOUT = "the grading process ran longer than"
@@ -45,11 +47,14 @@ class Sandboxes:
                 raise Stopped("broken", "the sandbox had to be started again too often")
             self.started += 1
             limits = dict(self.limits, sandbox_cpu_seconds=self.limits["cpu_seconds"] * 4 + 60)
+            group = None
             if self.unsandboxed:
                 argv, env = sandbox.unsandboxed_command(), sandbox.unsandboxed_env(self.library)
             else:
                 argv, env = sandbox.bwrap_command(limits, library=self.library), None
-            self.channel = Channel(argv, env, self.scratch, self.limits, self.deadline)
+                group = Cgroup.create(f"nettrain-{os.getpid()}-{time.monotonic_ns()}",
+                                      sandbox.sandbox_memory_bytes(self.limits), sandbox.SANDBOX_PROCESSES + 16)
+            self.channel = Channel(argv, env, self.scratch, self.limits, self.deadline, group)
         return Run(self.channel, self.limits)
 
     def close(self):

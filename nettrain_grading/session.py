@@ -48,11 +48,13 @@ class Stopped(BaseException):
 class Channel:
     """One sandbox process and its JSON-lines channel; every read and write has a deadline."""
 
-    def __init__(self, argv, env, cwd, limits, deadline):
+    def __init__(self, argv, env, cwd, limits, deadline, group=None):
         self.deadline = deadline        # the phase's wall-clock end (time.monotonic())
+        self.group = group              # a cgroup.Cgroup for the whole sandbox, or None
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                        cwd=cwd, env=env, start_new_session=True)
+                                        cwd=cwd, env=env, start_new_session=True,
+                                        preexec_fn=group.enter if group is not None else None)
         for stream in (self.process.stdin, self.process.stdout):
             os.set_blocking(stream.fileno(), False)
         self._buffer = b""
@@ -108,6 +110,8 @@ class Channel:
         self.process.wait()
         self.process.stdout.close()
         self._stderr.close()
+        if self.group is not None:
+            self.group.remove()
 
     @property
     def alive(self):

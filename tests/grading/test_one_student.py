@@ -450,3 +450,82 @@ def test_answers_cached_by_the_notebook_run_are_not_there_for_the_re_check(tmp_p
     flags = " ".join(state(course, "cacher")["flags"])
     assert "test_mse_loss: passed in the notebook but not in the clean re-check" in flags, flags
     assert "nettrain_lib's own mse_loss is switched off" in flags, flags
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits that hold for the whole sandbox, whoever grades
+
+def sandboxed_run(tmp_path, cell_timeout=60):
+    """A Run in a real sandbox (notebook mode), and its Sandboxes to close."""
+    import time
+
+    from nettrain_grading import phases
+
+    tmp_path.chmod(0o755)
+    limits = dict(grader.DEFAULT_LIMITS, cell_timeout=cell_timeout)
+    boxes = phases.Sandboxes(str(tmp_path), limits, False, time.monotonic() + 300)
+    run, _ = phases.start(boxes, "notebook")
+    return run, boxes
+
+
+FORK_BOMB = """
+import os, time
+started = 0
+for _ in range(600):
+    try:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        started += 1
+    except OSError:
+        break
+print("started", started, "uid", os.getuid())
+"""
+
+MEMORY_HOGS = """
+import os
+import numpy as np
+children = []
+for _ in range(6):                        # 6 processes x 700 MB: each under its own 2 GB limit
+    pid = os.fork()
+    if pid == 0:
+        block = np.ones(700 * 2**20 // 8)
+        os._exit(0 if block.sum() > 0 else 1)
+    children.append(pid)
+finished = sum(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+               for status in (os.waitpid(pid, 0)[1] for pid in children))
+print("finished", finished)
+"""
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_a_fork_bomb_stops_at_the_sandbox_process_limit_also_for_root(tmp_path):
+    """As root, Linux ignores RLIMIT_NPROC: the sandbox then runs student code as an unprivileged uid
+    of the worker's own (and in a cgroup with pids.max where the machine allows it)."""
+    run, boxes = sandboxed_run(tmp_path)
+    try:
+        record = run.cell(FORK_BOMB, "bomb", False)
+    finally:
+        boxes.close()
+    started, uid = (int(word) for word in record["stdout"].split()[1::2])
+    assert started < sandbox.SANDBOX_PROCESSES + 20, record
+    assert uid != 0
+    if os.geteuid() == 0:
+        assert uid >= sandbox.SANDBOX_UID_BASE
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_memory_is_capped_for_the_whole_sandbox_where_cgroups_work(tmp_path):
+    from nettrain_grading.cgroup import Cgroup
+
+    probe = Cgroup.create(f"nettrain-probe-{os.getpid()}", 2**30, 64)
+    if probe is None:
+        pytest.skip("no control group can be made here (not root, no delegated cgroup v2)")
+    probe.remove()
+    run, boxes = sandboxed_run(tmp_path)
+    try:
+        record = run.cell(MEMORY_HOGS, "hogs", False)
+    finally:
+        boxes.close()
+    # 4.2 GB asked in all; the sandbox holds about 2.8 GB: the kernel ends some of the processes.
+    assert record["status"] != "ok" or int(record["stdout"].split()[1]) < 6, record

@@ -13,7 +13,6 @@ graded again (--regrade forces it).
 """
 import argparse
 import concurrent.futures
-import dataclasses
 import json
 import os
 import pwd
@@ -25,82 +24,11 @@ import time
 from pathlib import Path
 
 from . import collect, gradebook, grader, phases, report, sandbox
-
-STATE_DIR = "grading"
-# A notebook whose last grading ended in one of these is graded again by the next run, changed or not:
-# "failed", the sandboxed run gave no verdict (a crash, a time-out, a machine under load); "error",
-# the grader itself failed outside the sandbox (reading, recording, a full disk). Not retried: a
-# notebook that used up its lesson's whole time (--lesson-timeout), which would only do it again.
-RETRY_STATUSES = ("failed", "error")
-
+from .course import LessonSpec, load_config, released_lessons, resolve_lessons
+from .state import LessonResult, fingerprint, load_states, retried, save_state
 
 # ---------------------------------------------------------------------------------------------
 # Course and configuration
-
-def load_config(course):
-    from traitlets.config.loader import PyFileConfigLoader
-
-    if not (course / "nbgrader_config.py").exists():
-        raise SystemExit(f"{course} has no nbgrader_config.py: run nettrain-grade in the course folder "
-                         "or pass --course")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
-    if "course_id" not in config.CourseDirectory:
-        config.CourseDirectory.course_id = "nettrain"
-    return config
-
-
-def all_lessons(course, config):
-    source = course / config.CourseDirectory.get("source_directory", "source")
-    return sorted(path.name for path in source.iterdir() if (path / f"{path.name}.ipynb").is_file())
-
-
-def released_lessons(course, config):
-    """Lessons in the gradebook, i.e. those `nbgrader generate_assignment` has run for."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(gradebook.db_url(course), course_id=config.CourseDirectory.course_id) as book:
-        return sorted(assignment.name for assignment in book.assignments)
-
-
-def resolve_lessons(names, course, config):
-    known = all_lessons(course, config)
-    if names == ["all"]:
-        released = [lesson for lesson in known if lesson in released_lessons(course, config)]
-        if not released:
-            raise SystemExit("no lesson is in the gradebook yet: run `nbgrader generate_assignment LESSON "
-                             "--force` for each lesson you release")
-        return released
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise SystemExit(f"unknown lesson(s) {', '.join(unknown)}; the lessons are: {', '.join(known)}")
-    return names
-
-
-def state_path(course, lesson, student):
-    return course / STATE_DIR / lesson / f"{student}.json"
-
-
-def load_states(course, lesson):
-    folder = course / STATE_DIR / lesson
-    states = {}
-    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
-        try:
-            states[path.stem] = json.loads(path.read_text())
-        except ValueError:
-            continue                              # a state file cut short by a crash: graded again
-    return states
-
-
-def save_state(course, student, result):
-    path = state_path(course, result.lesson, student)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state = dataclasses.asdict(result)
-    del state["notebook_json"]
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, indent=1))
-    os.replace(temporary, path)                   # a state file is whole or absent, never half-written
-
 
 # ---------------------------------------------------------------------------------------------
 # Progress
@@ -226,7 +154,7 @@ def command_grade(args):
             if wanted is not None and student not in wanted:
                 continue
             path = folder / student / lesson / f"{specs[lesson].notebook}.ipynb"
-            current = grader.fingerprint(path, specs[lesson].version) if path.exists() else "missing"
+            current = fingerprint(path, specs[lesson].version) if path.exists() else "missing"
             previous = states.get(student, {}).get("fingerprint") or "missing"
             retry = retried(states.get(student, {}))
             if args.regrade or student not in states or previous != current or retry:
@@ -304,21 +232,15 @@ def refuse(course, spec, student, owner, source):
         shutil.move(folder, kept)
     reason = (f"the submission under the name {student} in the exchange ({source}) belongs to the user "
               f"{owner}, not to {student}: not graded as {student} (kept in quarantine/{spec.lesson}/{student})")
-    save_state(course, student, grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
+    save_state(course, student, LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
                                                     reason=reason))
     return f"{student}: {spec.lesson}: {reason}"
-
-
-def retried(previous):
-    """Is a notebook graded before to be graded again although it did not change? Yes when the grader
-    gave no verdict, unless the notebook itself used up the whole time of its lesson."""
-    return previous.get("status") in RETRY_STATUSES and grader.WALL_TIMEOUT not in previous.get("reason", "")
 
 
 def grader_error(spec, reason):
     """The result of a lesson the grader itself could not grade: recorded in grading/ (so the report
     shows it and the next run retries it), never in the gradebook (a grade given before stays)."""
-    return grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="error", reason=reason[:500])
+    return LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="error", reason=reason[:500])
 
 
 def record_one(course, course_id, student, result, spec, graded_now, problems):
@@ -422,7 +344,7 @@ def command_validate(args):
             print(f"{path}: has no test cells to run")
             all_passed = False
             continue
-        spec = grader.LessonSpec(lesson=path.stem, notebook=path.stem, setup=code[0].source,
+        spec = LessonSpec(lesson=path.stem, notebook=path.stem, setup=code[0].source,
                                  functions=sorted(f for f in solutions if f"test_{f}" in tests), tests=tests)
         job = grader.build_lesson_job(notebook, spec)
         with tempfile.TemporaryDirectory(prefix="nettrain-validate-") as scratch:
@@ -432,7 +354,7 @@ def command_validate(args):
             print(f"{path}: could not be run: {failure}")
             all_passed = False
             continue
-        result = grader.LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="graded")
+        result = LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="graded")
         grader.merge(notebook, job, runs[spec.lesson], spec, result)
         passed = [grade_id for grade_id, (score, points) in result.scores.items() if score == points]
         print(f"{path}: {len(passed)} of {len(tests)} tests pass")

@@ -2,7 +2,7 @@
 
 Only the main process writes, one student at a time, so parallel workers never meet a locked
 database, and a result is in the gradebook before it is marked done in grading/<lesson>/<student>.json
-(cli.save_state).
+(state.save_state).
 """
 import hashlib
 import json
@@ -13,8 +13,8 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import grader
-from .grader import LessonSpec
+from .course import LessonSpec
+from .state import regular_file
 
 
 def db_url(course):
@@ -88,7 +88,7 @@ def record(course, course_id, student, result, spec):
     # exchange's submission_secret.txt, without which release_feedback cannot address the student).
     submitted = Path(course) / "submitted" / student / spec.lesson
     for path in submitted.iterdir():
-        if grader.regular_file(path) and path.suffix != ".ipynb":      # never a link or a special file
+        if regular_file(path) and path.suffix != ".ipynb":      # never a link or a special file
             shutil.copy(path, destination / path.name)
     return destination
 

@@ -3,12 +3,9 @@
 This runs in a worker process outside the sandbox and only reads the gradebook; the main process
 writes every result into the gradebook (gradebook.py), so parallel workers never compete for it.
 """
-import hashlib
 import os
 import re
-import stat
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -16,7 +13,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
 from . import phases
-from .phases import WALL_TIMEOUT  # noqa: F401 -- cli reads it from here
+from .course import function_of
+from .state import LessonResult, fingerprint, read_timestamp, regular_file
 
 DEFAULT_LIMITS = {
     "cell_timeout": 60,          # seconds per cell, as nbgrader_config.py's Execute.timeout
@@ -27,86 +25,11 @@ DEFAULT_LIMITS = {
 }                                # stopped (SIGSTOP) or sleeps cannot hold a worker longer than this
 
 
-@dataclass
-class LessonResult:
-    """What the main process needs to record one student's lesson."""
-    lesson: str
-    notebook: str
-    status: str                                    # graded | missing | unreadable | failed
-    reason: str = ""
-    fingerprint: str = ""
-    timestamp: str = ""
-    scores: dict = field(default_factory=dict)     # test grade_id -> (score, max_score)
-    messages: dict = field(default_factory=dict)   # test grade_id -> failure message ("" when passed)
-    flags: list = field(default_factory=list)      # sentences for the instructor
-    notebook_json: str = ""                        # the autograded notebook, outputs included
-    seconds: float = 0.0
-
-
-@dataclass
-class LessonSpec:
-    """The course's side of a lesson, read once by the main process."""
-    lesson: str
-    notebook: str
-    setup: str                                     # the course's first code cell
-    functions: list                                # graded function names
-    tests: dict                                    # test grade_id -> points
-    demos: frozenset = frozenset()                 # sources of the course's other code cells
-    version: str = ""                              # changes when the tests change: regrade everyone
-
-
-MAX_TIMESTAMP_BYTES = 200
-
-
-def regular_file(path):
-    """True for a plain file that is not a symbolic link. Submissions come from students: a link
-    (to solutions/, to /etc/...) or a FIFO (which blocks whoever reads it) is never opened."""
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode) and not os.path.islink(Path(path).parent)
-    except OSError:
-        return False
-
-
-def fingerprint(path, version=""):
-    """Identifies what was graded: the submission, its timestamp and the version of the tests."""
-    if not regular_file(path):
-        return "not-a-regular-file"
-    digest = hashlib.sha256(Path(path).read_bytes())
-    digest.update(version.encode())
-    timestamp = Path(path).parent / "timestamp.txt"
-    if regular_file(timestamp):
-        digest.update(timestamp.read_bytes()[:MAX_TIMESTAMP_BYTES])
-    return digest.hexdigest()[:20]
-
-
-def read_timestamp(folder):
-    """(timestamp text or "", problem or None) from the submission's timestamp.txt, as nbgrader
-    parses it. A missing, linked, huge or unparsable file is the submission's problem, not the run's."""
-    from nbgrader.utils import parse_utc
-
-    path = Path(folder) / "timestamp.txt"
-    if not os.path.lexists(path):
-        return "", None
-    if not regular_file(path):
-        return "", "timestamp.txt is a link or a special file; it was not read"
-    text = path.read_bytes()[:MAX_TIMESTAMP_BYTES].decode("utf-8", errors="replace").strip()
-    try:
-        parse_utc(text)
-    except Exception:                             # noqa: BLE001 -- dateutil raises several kinds
-        return "", f"timestamp.txt holds {text[:40]!r}, which is not a time; the submission time is unknown"
-    return text, None
-
-
 def sanitize(notebook, config, resources):
     """nbgrader's own sanitising steps: clear outputs, restore test and read-only cells from the gradebook."""
     for step in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
         notebook, resources = step(config=config).preprocess(notebook, resources)
     return notebook
-
-
-def function_of(grade_id, spec):
-    name = grade_id[len("test_"):] if grade_id.startswith("test_") else None
-    return name if name in spec.functions else None
 
 
 def build_lesson_job(notebook, spec):

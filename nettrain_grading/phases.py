@@ -18,7 +18,8 @@ import time
 
 from . import sandbox
 from .cgroup import Cgroup
-from .session import Channel, Run, Stopped
+from .channel import Channel, Stopped
+from .session import Run
 
 WALL_TIMEOUT = "the grading process ran longer than"
 FATAL = ("timeout", "crashed", "broken")

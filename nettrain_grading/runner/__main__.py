@@ -74,7 +74,8 @@ def fork_child(limits, keep):
             for fd in (0, 1, 2):
                 os.dup2(devnull, fd)
             limit_resources(limits)
-            from .child import Child, on_alarm
+            from .cells import on_alarm
+            from .child import Child
             signal.signal(signal.SIGALRM, on_alarm)
             wfd = os.dup(theirs.fileno())
             Child(theirs.makefile("rb"), wfd, limits).serve()

@@ -18,6 +18,8 @@ import nbformat
 import pytest
 
 from nettrain_grading import cli, grader, sandbox
+from nettrain_grading import course as course_module
+from nettrain_grading import state as state_module
 from tests.grading.test_tool import (
     LESSON,
     POINTS,
@@ -47,16 +49,16 @@ def test_fingerprint_and_timestamp_never_open_links_or_fifos(tmp_path):
     notebook = folder / "lesson.ipynb"
     notebook.write_text("{}")
     os.mkfifo(folder / "timestamp.txt")
-    assert grader.regular_file(notebook) and not grader.regular_file(folder / "timestamp.txt")
-    assert grader.fingerprint(notebook) != "not-a-regular-file"       # returns: the FIFO was not read
-    assert grader.read_timestamp(folder) == ("", "timestamp.txt is a link or a special file; it was not read")
+    assert state_module.regular_file(notebook) and not state_module.regular_file(folder / "timestamp.txt")
+    assert state_module.fingerprint(notebook) != "not-a-regular-file"       # returns: the FIFO was not read
+    assert state_module.read_timestamp(folder) == ("", "timestamp.txt is a link or a special file; it was not read")
 
     linked = tmp_path / "linked"
     linked.mkdir()
     os.symlink(notebook, linked / "lesson.ipynb")
-    assert grader.fingerprint(linked / "lesson.ipynb") == "not-a-regular-file"
+    assert state_module.fingerprint(linked / "lesson.ipynb") == "not-a-regular-file"
     os.symlink(folder, tmp_path / "linked_folder")
-    assert not grader.regular_file(tmp_path / "linked_folder" / "lesson.ipynb")
+    assert not state_module.regular_file(tmp_path / "linked_folder" / "lesson.ipynb")
 
 
 @pytest.mark.parametrize(
@@ -70,11 +72,11 @@ def test_fingerprint_and_timestamp_never_open_links_or_fifos(tmp_path):
 )
 def test_a_bad_timestamp_is_the_submission_problem(tmp_path, text, expected):
     (tmp_path / "timestamp.txt").write_text(text)
-    assert grader.read_timestamp(tmp_path) == expected
+    assert state_module.read_timestamp(tmp_path) == expected
 
 
 def test_no_timestamp_is_no_problem(tmp_path):
-    assert grader.read_timestamp(tmp_path) == ("", None)
+    assert state_module.read_timestamp(tmp_path) == ("", None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,8 +279,8 @@ def test_a_recording_failure_is_that_students_error(tmp_path, monkeypatch):
     """record_one turns an exception while recording into the student's "error" state and a problem
     line; it never raises, and the gradebook is not touched for that student."""
     course = tmp_path / "course"
-    spec = grader.LessonSpec(lesson=LESSON, notebook=LESSON, setup="", functions=[], tests={"test_f": 1.0})
-    result = grader.LessonResult(lesson=LESSON, notebook=LESSON, status="graded", scores={"test_f": (1.0, 1.0)})
+    spec = course_module.LessonSpec(lesson=LESSON, notebook=LESSON, setup="", functions=[], tests={"test_f": 1.0})
+    result = state_module.LessonResult(lesson=LESSON, notebook=LESSON, status="graded", scores={"test_f": (1.0, 1.0)})
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")

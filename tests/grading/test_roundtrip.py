@@ -239,3 +239,23 @@ def test_plain_nbgrader_still_grades_the_course(tmp_path):
     blank_feedback = (course / "feedback" / "blank" / lesson / f"{lesson}.html").read_text(encoding="utf-8")
     assert "NotImplementedError" in blank_feedback and "nettrain hint" not in blank_feedback
     assert "wrong" in (course / "grades.csv").read_text()
+
+
+def test_plain_nbgrader_gives_the_same_scores_to_honest_submissions(graded, tmp_path):
+    """nettrain-grade runs the test cells outside the sandbox and the student's functions inside it;
+    plain `nbgrader autograde` runs both in one kernel. On honest notebooks (the solution, the blank
+    notebook, every correct variant, the first wrong variant of every function) every test cell gets
+    the same score from both."""
+    lesson, course, results, ids = graded
+    students = [student for student in results if student in ("solution", "blank", "wrong-0")
+                or student.startswith("correct-")]
+    plain = make_course(tmp_path)
+    nbgrader(plain, "generate_assignment", lesson, "--force")
+    for student in students:
+        shutil.copytree(course / "submitted" / ids[student] / lesson, plain / "submitted" / student / lesson)
+    nbgrader(plain, "autograde", lesson, "--create")
+    for student in students:
+        ours = {cell: score for cell, (score, *_) in results[student].items() if cell.startswith("test_")}
+        theirs = {cell: score for cell, (score, *_) in cell_results(plain, lesson, student).items()
+                  if cell.startswith("test_")}
+        assert ours == theirs, f"{lesson} / {student}: nettrain-grade {ours}, nbgrader {theirs}"

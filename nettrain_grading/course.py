@@ -1,0 +1,66 @@
+"""The course's side: its configuration, its lessons, and each lesson's spec (setup, graded functions, tests).
+
+The spec is derived once, from the gradebook (gradebook.lesson_spec) or, for `validate`, from a
+notebook's own cells; `function_of` is the one place that knows a test cell `test_<function>` grades
+`<function>`.
+"""
+from dataclasses import dataclass
+
+
+@dataclass
+class LessonSpec:
+    """The course's side of a lesson, read once by the main process."""
+    lesson: str
+    notebook: str
+    setup: str                                     # the course's first code cell
+    functions: list                                # graded function names
+    tests: dict                                    # test grade_id -> points
+    demos: frozenset = frozenset()                 # sources of the course's other code cells
+    version: str = ""                              # changes when the tests change: regrade everyone
+
+
+def function_of(grade_id, spec):
+    name = grade_id[len("test_"):] if grade_id.startswith("test_") else None
+    return name if name in spec.functions else None
+
+
+def load_config(course):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    if not (course / "nbgrader_config.py").exists():
+        raise SystemExit(f"{course} has no nbgrader_config.py: run nettrain-grade in the course folder "
+                         "or pass --course")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    if "course_id" not in config.CourseDirectory:
+        config.CourseDirectory.course_id = "nettrain"
+    return config
+
+
+def all_lessons(course, config):
+    source = course / config.CourseDirectory.get("source_directory", "source")
+    return sorted(path.name for path in source.iterdir() if (path / f"{path.name}.ipynb").is_file())
+
+
+def released_lessons(course, config):
+    """Lessons in the gradebook, i.e. those `nbgrader generate_assignment` has run for."""
+    from nbgrader.api import Gradebook
+
+    from .gradebook import db_url
+
+    with Gradebook(db_url(course), course_id=config.CourseDirectory.course_id) as book:
+        return sorted(assignment.name for assignment in book.assignments)
+
+
+def resolve_lessons(names, course, config):
+    known = all_lessons(course, config)
+    if names == ["all"]:
+        released = [lesson for lesson in known if lesson in released_lessons(course, config)]
+        if not released:
+            raise SystemExit("no lesson is in the gradebook yet: run `nbgrader generate_assignment LESSON "
+                             "--force` for each lesson you release")
+        return released
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown lesson(s) {', '.join(unknown)}; the lessons are: {', '.join(known)}")
+    return names

@@ -11,8 +11,10 @@ what calls a redacted place raises too (with `Dense.forward` redacted, `Sequenti
 Which places: every module-level function of any nettrain_lib module whose name is a graded name, plus
 `EQUIVALENTS`, the other functions and methods that compute a graded answer from the same or trivially
 transformed arguments (`exp(log_softmax(z))` is softmax). Plotting, data loading and what uses a graded
-computation as one step of a larger, different result stay. Each lesson's functions are the building
-blocks of the later lessons, so a build names the graded functions of the lesson being checked only.
+computation as one step of a larger, different result stay. The grader builds one copy per run
+with the graded functions of every released lesson (grader.redacted_library): a lesson's function
+cannot call another lesson's reference either. A test that needs the course's version of a helper
+gets it from outside the sandbox (checks.substituted, answered by the grader).
 
     build(destination, graded)  -> destination/nettrain_lib, byte-compiled
     redacted_places(graded)     -> ["nettrain_lib.scratch.linear:mse_loss", ...]

@@ -33,7 +33,7 @@ def sanitize(notebook, config, resources):
 
 
 def build_lesson_job(notebook, spec):
-    """The part of job.json that describes one notebook: its code cells and the clean re-check."""
+    """One notebook, as phases.py runs it: its code cells (tests marked) and the clean re-check's sequence."""
     cells, sequence = [], []
     first_code = True
     for index, cell in enumerate(notebook.cells):

@@ -36,6 +36,7 @@ class Channel:
         for stream in (self.process.stdin, self.process.stdout):
             os.set_blocking(stream.fileno(), False)
         self._buffer = b""
+        self.received = 0               # bytes of messages read so far
         self.send({"op": "limits", "limits": limits})
 
     def send(self, message, deadline=None):
@@ -53,21 +54,32 @@ class Channel:
                 raise Stopped("broken", f"the sandbox is gone ({self.tail()})") from None
 
     def receive(self, deadline):
+        """The next message. Chunks are kept in a list and only the newest is searched for the end
+        of line, so a 60 MB message costs one copy, not one per megabyte."""
         fd = self.process.stdout.fileno()
-        while b"\n" not in self._buffer:
+        pieces, size = [self._buffer], len(self._buffer)
+        end = self._buffer.find(b"\n")
+        while end < 0:
             left = min(deadline, self.deadline) - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self._buffer = b"".join(pieces)
                 raise Stopped("timeout", "no answer in time")
             try:
-                chunk = os.read(fd, 1 << 20)
+                chunk = os.read(fd, 1 << 22)
             except BlockingIOError:
                 continue
             if not chunk:
                 raise Stopped("broken", f"the sandbox ended ({self.tail()})")
-            self._buffer += chunk
-            if len(self._buffer) > wire.MAX_LINE_BYTES and b"\n" not in self._buffer:
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                end = size + newline
+            pieces.append(chunk)
+            size += len(chunk)
+            if end < 0 and size > wire.MAX_LINE_BYTES:
                 raise Stopped("broken", f"the sandbox sent more than {wire.MAX_LINE_BYTES // 2**20} MB at once")
-        line, self._buffer = self._buffer.split(b"\n", 1)
+        data = b"".join(pieces)
+        line, self._buffer = data[:end], data[end + 1:]
+        self.received += len(line)
         try:
             return wire.loads(line)
         except wire.ProtocolError as exc:

@@ -25,6 +25,9 @@ import numpy as np
 from . import wire
 from .channel import GRACE_SECONDS, Stopped
 
+TEST_DATA_BYTES = 256 * 2**20     # what one test cell may receive from the sandbox in all (a generator
+                                  # that yields 60 MB arrays for ever fills this process otherwise)
+
 
 def show_warning(message, category, filename, lineno, file=None, line=None):
     sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
@@ -77,6 +80,7 @@ class TestScope:
         self.number = 0
         self.objects, self.callbacks, self.rngs, self.handles = {}, {}, {}, {}
         self.reference_used = []
+        self.received_at = 0            # the channel's byte count when the test began
 
     def new_id(self):
         self.number += 1
@@ -95,6 +99,8 @@ class Run:
         self.channel.send(message, deadline)
         while True:
             reply = self.channel.receive(deadline + GRACE_SECONDS)
+            if self.channel.received - self.scope.received_at > TEST_DATA_BYTES:
+                raise Stopped("flood", f"the code under test sent back more than {TEST_DATA_BYTES // 2**20} MB")
             if reply["op"] == "died":
                 raise Stopped("crashed", f"the process running it died ({wire.cut(str(reply.get('why')), 100)})")
             if reply["op"] == "callback":
@@ -277,6 +283,7 @@ class Run:
     def test(self, source, grade_id, function):
         """Run one test cell here, with `function` calling into the child; its record."""
         self.scope = TestScope(time.monotonic() + self.limits["cell_timeout"])
+        self.scope.received_at = self.channel.received
         namespace = {"__builtins__": builtins, "__name__": "__main__", "__nettrain_remote__": self}
         stdout, stderr = io.StringIO(), io.StringIO()
         error = None
@@ -300,7 +307,8 @@ class Run:
             error = exc
         reference = list(self.scope.reference_used)
         tampered = []
-        if not isinstance(error, Stopped) or error.kind == "timeout-inside":
+        if not isinstance(error, Stopped) or error.kind in ("timeout-inside", "flood"):
+            self.scope.received_at = self.channel.received
             try:
                 ended = self.request({"op": "end_test"}, time.monotonic() + GRACE_SECONDS + 5)
                 tampered = [wire.cut(str(item), 300) for item in list(ended.get("tampered", []))[:10]]
@@ -320,6 +328,9 @@ class Run:
         return record
 
     def stopped_record(self, stop):
+        if stop.kind == "flood":
+            return {"status": "error", "ename": "TooMuchData", "evalue": f"{stop}: does it return or yield "
+                    "far more than the exercise asks for (an endless generator?)", "stopped": stop.kind}
         if stop.kind in ("timeout", "timeout-inside"):
             if stop.kind == "timeout":
                 self.kill()

@@ -103,7 +103,7 @@ def main():
     make_undumpable()
     preload()
     pid, child, reaped = None, None, None
-    inbox = b""
+    inbox = []
     pending_newline = False
     while True:
         sources = [0] + ([child] if child is not None else [])
@@ -135,8 +135,11 @@ def main():
             chunk = os.read(0, 1 << 20)
             if not chunk:
                 break                             # the grader closed the channel: end
-            inbox += chunk
-            *lines, inbox = inbox.split(b"\n")
+            inbox.append(chunk)
+            if b"\n" not in chunk:               # a long message: join the pieces once it is whole
+                continue
+            *lines, rest = b"".join(inbox).split(b"\n")
+            inbox = [rest]
             for line in lines:
                 message = wire.loads(line)
                 if message["op"] == "limits":

@@ -531,3 +531,19 @@ def test_memory_is_capped_for_the_whole_sandbox_where_cgroups_work(tmp_path):
         boxes.close()
     # 4.2 GB asked in all; the sandbox holds about 2.8 GB: the kernel ends some of the processes.
     assert record["status"] != "ok" or int(record["stdout"].split()[1]) < 6, record
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_an_endless_flood_of_data_fails_its_own_test_only(tmp_path):
+    """A generator that yields 40 MB arrays for ever: the test that lists it fails with a reason once
+    256 MB came back (the grader's memory stays bounded), and the next test runs normally."""
+    run, boxes = sandboxed_run(tmp_path)
+    try:
+        run.cell("import numpy as np\ndef flood():\n    while True:\n        yield np.zeros(5_000_000)\n"
+                 "def double(x):\n    return 2 * x\n", "defs", True)
+        flooded = run.test("items = list(flood())", "test_flood", "flood")
+        after = run.test("assert double(3) == 6", "test_double", "double")
+    finally:
+        boxes.close()
+    assert flooded["ename"] == "TooMuchData" and "256 MB" in flooded["evalue"], flooded
+    assert after["status"] == "ok", after

@@ -85,9 +85,9 @@ def notebook_run(sandboxes, lesson, skipped=()):
     cells = lesson["cells"]
     records = {index: {"status": "skipped"} for index in skipped}
     broken = set()
-    while True:
-        run, _ = start(sandboxes, "notebook")
-        restart = False
+
+    def attempt(run, note):
+        """True when the run must start again (in a new child), without the cell that broke it."""
         for index, cell in enumerate(cells):
             if index in broken or index in skipped:
                 continue
@@ -101,11 +101,18 @@ def notebook_run(sandboxes, lesson, skipped=()):
             records.setdefault(index, record)
             if record.get("stopped") in FATAL or (replay and record.get("status") in ("timeout", "crashed")):
                 broken.add(index)
-                restart = True
-                break
-        if not restart:
-            break
+                return True
+        return False
+
+    until_done(sandboxes, "notebook", "", attempt)
     return [records.get(index, NOT_RUN) for index in range(len(cells))]
+
+
+def until_done(sandboxes, mode, setup, attempt):
+    """Start a run and call attempt(run, setup note) until it finishes without asking for a restart.
+    Each restart follows a cell marked broken, so there are at most as many as cells."""
+    while attempt(*start(sandboxes, mode, setup)):
+        pass
 
 
 def notebook_results(sandboxes, lesson):
@@ -127,20 +134,17 @@ def clean_results(sandboxes, lesson, passed):
     if len(records) == len(tests):
         return [records[number] for number in range(len(tests))]
     broken = set()
-    while True:
-        run, note = start(sandboxes, "clean", clean["setup"])
-        notes = [note] if note else []
-        tampered, restart, number = [], False, -1
+
+    def attempt(run, note):
+        notes, tampered, number = [note] if note else [], [], -1
         for position, entry in enumerate(clean["sequence"]):
             if entry["kind"] == "cell":
                 if position in broken:
                     continue
                 record = run.cell(entry["source"], entry["label"], entry["exercise"])
                 if record.get("stopped") in FATAL:
-                    notes.append(f"{entry['label']}: loading its definitions stopped the process ({record['evalue']})")
                     broken.add(position)
-                    restart = True
-                    break
+                    return True
                 notes += [str(item) for item in record.get("notes", [])][:20]
                 tampered += [str(item) for item in record.get("tampered", [])][:10]
                 continue
@@ -153,10 +157,10 @@ def clean_results(sandboxes, lesson, passed):
                 record["tampered"] = tampered[:10]
             records[number] = record
             if record.get("stopped") in FATAL:
-                restart = True
-                break
-        if not restart:
-            break
+                return True
+        return False
+
+    until_done(sandboxes, "clean", clean["setup"], attempt)
     return [records.get(number, NOT_RUN) for number in range(len(tests))]
 
 
@@ -168,33 +172,29 @@ def passed_tests(lesson, notebook_records):
 
 def run_phases(scratch, lessons, limits, unsandboxed, library):
     """Both runs of every lesson of one student: ({lesson: {"notebook", "clean", "seconds"}}, None),
-    or ({}, reason) when they could not run."""
+    or ({}, reason) when they could not run. The re-check runs in new sandboxes, with `library`."""
     budget = limits["lesson_seconds"] * len(lessons)
-    started = time.monotonic()
-    runs = {}
-    notebook = Sandboxes(scratch, limits, unsandboxed, started + budget)
-    try:
-        for lesson in lessons:
-            begun = time.monotonic()
-            runs[lesson["lesson"]] = {"notebook": notebook_results(notebook, lesson),
-                                      "seconds": time.monotonic() - begun}
-    except PhaseOver:
-        return {}, f"{WALL_TIMEOUT} {budget} s (its lesson time: the whole sandbox was ended)"
-    except Stopped as stop:
-        return {}, f"the sandbox could not run: {stop}"
-    finally:
-        notebook.close()
-    clean = Sandboxes(scratch, limits, unsandboxed, started + budget, library=library)
-    try:
-        for lesson in lessons:
-            begun = time.monotonic()
-            entry = runs[lesson["lesson"]]
-            entry["clean"] = clean_results(clean, lesson, set(passed_tests(lesson, entry["notebook"])))
-            entry["seconds"] = round(entry["seconds"] + time.monotonic() - begun, 3)
-    except PhaseOver:
-        return {}, f"{WALL_TIMEOUT} {budget} s (its lesson time: the whole sandbox was ended)"
-    except Stopped as stop:
-        return {}, f"the sandbox could not run the re-check: {stop}"
-    finally:
-        clean.close()
+    deadline = time.monotonic() + budget
+    runs = {lesson["lesson"]: {"seconds": 0.0} for lesson in lessons}
+
+    def notebook(sandboxes, lesson, entry):
+        entry["notebook"] = notebook_results(sandboxes, lesson)
+
+    def clean(sandboxes, lesson, entry):
+        entry["clean"] = clean_results(sandboxes, lesson, set(passed_tests(lesson, entry["notebook"])))
+
+    for step, name, phase_library in ((notebook, "the notebook run", None), (clean, "the re-check", library)):
+        sandboxes = Sandboxes(scratch, limits, unsandboxed, deadline, library=phase_library)
+        try:
+            for lesson in lessons:
+                begun = time.monotonic()
+                entry = runs[lesson["lesson"]]
+                step(sandboxes, lesson, entry)
+                entry["seconds"] = round(entry["seconds"] + time.monotonic() - begun, 3)
+        except PhaseOver:
+            return {}, f"{WALL_TIMEOUT} {budget} s (its lesson time: the whole sandbox was ended)"
+        except Stopped as stop:
+            return {}, f"the sandbox could not run {name}: {stop}"
+        finally:
+            sandboxes.close()
     return runs, None

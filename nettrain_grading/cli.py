@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import collect, gradebook, grader, phases, report, sandbox
 from .course import LessonSpec, load_config, released_lessons, resolve_lessons
-from .state import LessonResult, fingerprint, load_states, retried, save_state
+from .state import LessonResult, add_flag, fingerprint, load_states, retried, save_state
 
 # ---------------------------------------------------------------------------------------------
 # Course and configuration
@@ -126,13 +126,15 @@ def command_grade(args):
     course_id = config.CourseDirectory.course_id
     specs = {lesson: gradebook.lesson_spec(course, lesson, config) for lesson in lessons}
 
-    refused = []
+    refused, notices = [], []                     # notices: (lesson, student, what the exchange held)
     if args.from_exchange:
         instructor = pwd.getpwuid(os.geteuid()).pw_name
         inbound = Path(config.Exchange.get("root", "/srv/nbgrader/exchange")) / course_id / "inbound"
         for lesson in lessons:
-            for student, reason in collect.screen_inbound(inbound, lesson, course / "quarantine" / lesson / "exchange"):
+            quarantine = course / "quarantine" / lesson / "exchange"
+            for student, reason in collect.screen_inbound(inbound, lesson, quarantine, trusted=instructor):
                 refused.append(f"{student}: {lesson}: {reason}")
+                notices.append((lesson, student, reason))
             log = collect.from_exchange(course, lesson)
             for student, owner, source in collect.foreign_submissions(log, instructor):
                 refused.append(refuse(course, specs[lesson], student, owner, source))
@@ -209,6 +211,8 @@ def command_grade(args):
     pool.shutdown()
     seconds = time.monotonic() - started
 
+    for lesson, student, reason in notices:      # in the report too, whether or not the student was graded now
+        add_flag(course, specs[lesson], student, reason)
     for lesson in lessons:
         write_report(course, config, specs[lesson])
     problems += export(course)

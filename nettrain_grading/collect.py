@@ -46,12 +46,25 @@ def from_exchange(course, lesson):
     return result.stderr
 
 
-def screen_inbound(inbound, lesson, quarantine):
+def owner_name(path):
+    import pwd
+
+    uid = os.lstat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def screen_inbound(inbound, lesson, quarantine, trusted=None):
     """Take out of the exchange's inbound folder, before `nbgrader collect` reads it, every submission of
     `lesson` that collect would crash on or would follow out of the exchange: a name without a time
     ("ada+01_update_rule+next week+x" stops collect for the whole class), a link instead of a folder,
     or a folder holding a link or a special file (collect copies what a link points at, such as the
-    instructor's solutions). Each is moved to `quarantine`; returns [(student, reason)]."""
+    instructor's solutions), and, when `trusted` (the instructor's user name) is given, a folder owned
+    by someone other than the student it names or the instructor: collect takes the newest submission
+    under each name, so a forged one would push the student's own aside. Each is moved to
+    `quarantine`; returns [(student, reason)]."""
     from nbgrader.utils import parse_utc
 
     refused = []
@@ -68,6 +81,9 @@ def screen_inbound(inbound, lesson, quarantine):
             reason = f"its name {entry.name!r} holds no submission time"
         if reason is None and (entry.is_symlink() or not entry.is_dir()):
             reason = "it is a link or a file, not a folder"
+        if reason is None and trusted is not None and owner_name(entry) not in (student, trusted):
+            reason = (f"it belongs to the user {owner_name(entry)}, not to {student} (the student's own "
+                      "submissions, if any, are collected as usual)")
         if reason is None:
             odd = [path for path in entry.rglob("*") if path.is_symlink()
                    or not (path.is_file() or path.is_dir())]

@@ -109,3 +109,20 @@ def retried(previous):
     """Is a notebook graded before to be graded again although it did not change? Yes when the grader
     gave no verdict, unless the notebook itself used up the whole time of its lesson."""
     return previous.get("status") in RETRY_STATUSES and WALL_TIMEOUT not in previous.get("reason", "")
+
+
+def add_flag(course, spec, student, flag):
+    """Add a sentence to a student's flags in grading/ (the report shows it). A student with no state
+    yet gets a "refused" one: nothing of theirs was graded, and the report says why."""
+    path = state_path(course, spec.lesson, student)
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        save_state(course, student, LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
+                                                 reason=flag, flags=[flag]))
+        return
+    if flag not in state.get("flags", []):
+        state["flags"] = state.get("flags", []) + [flag]
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state, indent=1))
+        os.replace(temporary, path)

@@ -306,8 +306,9 @@ def test_a_recording_failure_is_that_students_error(tmp_path, monkeypatch):
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
 def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_names(tmp_path):
     """mallory puts a blank notebook into the exchange under ada's name, newer than ada's own. nbgrader
-    collects it for ada (it only warns); nettrain-grade refuses it: ada keeps her grade, the report
-    and the summary name the owner, and the folder waits in quarantine/. grace is graded as usual."""
+    would collect it for ada (it only warns, and takes the newest). nettrain-grade takes it out of the
+    exchange before collecting: ada's own submission is the one collected and graded, the report and
+    the summary name the owner, and the folder waits in quarantine/. grace is graded as usual."""
     course, release, exchange, setting = exchange_course(tmp_path)
     for uid, student in enumerate(["ada", "grace"], start=2001):
         home = student_home(tmp_path, student, setting)
@@ -330,16 +331,18 @@ def test_a_submission_owned_by_someone_else_is_not_graded_as_the_student_it_name
 
     run = grade_tool(course, "grade", LESSON, "--from-exchange", "--no-feedback", check=False)
     assert run.returncode == 1, run.stderr
-    assert "PROBLEM ada: 01_update_rule: the submission under the name ada in the exchange" in run.stderr
-    assert "belongs to the user nobody, not to ada: not graded as ada" in run.stderr
+    assert (f"PROBLEM ada: {LESSON}: the exchange holds a submission of {LESSON} under the name ada that was not "
+            "collected: it belongs to the user nobody, not to ada") in run.stderr, run.stderr
     saved = state(course, "ada")
-    assert saved["status"] == "refused" and "belongs to the user nobody" in saved["reason"]
-    assert full_marks_except(scores_of(course, "ada"))                         # her grade stays
+    assert saved["status"] == "graded" and any("belongs to the user nobody" in flag for flag in saved["flags"])
+    assert full_marks_except(scores_of(course, "ada"))                         # her own work, still 8/8
     assert full_marks_except(scores_of(course, "grace"))
-    assert (course / "quarantine" / LESSON / "ada" / f"{LESSON}.ipynb").is_file()
-    assert not (course / "submitted" / "ada" / LESSON).exists()
+    assert (course / "quarantine" / LESSON / "exchange" / forged.name / f"{LESSON}.ipynb").is_file()
+    collected = read_notebook(course / "submitted" / "ada" / LESSON / f"{LESSON}.ipynb")
+    assert "raise NotImplementedError" not in json.dumps([cell.source for cell in collected.cells
+                                                          if cell.metadata.get("nbgrader", {}).get("solution")])
     flags = (course / "reports" / LESSON / "flags.csv").read_text()
-    assert "ada,refused," in flags and "belongs to the user nobody" in flags
+    assert "ada,graded," in flags and "belongs to the user nobody" in flags
 
 
 def test_a_stopped_runner_holds_a_worker_no_longer_than_its_lesson_time(tmp_path):

@@ -100,27 +100,35 @@ class Encoder:
         special = self._handle(value)
         if special is not None:
             return special
-        if value is None or isinstance(value, (bool, str)):
-            return value if not isinstance(value, str) else cut(value, MAX_LINE_BYTES // 4)
-        if type(value) is int:
-            return value if abs(value) < 2**63 else {"t": "bigint", "value": str(value)}
-        if type(value) is float:
-            return value if math.isfinite(value) else {"t": "float", "value": repr(value)}
+        # Subclasses cross as their base type (a namedtuple as a tuple, an OrderedDict as a dict, an
+        # np.float64 kept as itself below), as a notebook's checks would treat them.
+        if value is None or isinstance(value, bool):
+            return None if value is None else bool(value)
+        if isinstance(value, str):
+            return cut(str.__str__(value), MAX_LINE_BYTES // 4)
         if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
             return {"t": "scalar", "array": self._array(np.asarray(value))}
-        if type(value) is np.ndarray:
+        if isinstance(value, int):
+            value = int.__index__(value)
+            return value if abs(value) < 2**63 else {"t": "bigint", "value": str(value)}
+        if isinstance(value, float):
+            value = float.__float__(value)
+            return value if math.isfinite(value) else {"t": "float", "value": repr(value)}
+        if isinstance(value, np.ndarray):
+            value = value.view(np.ndarray) if type(value) is not np.ndarray else value
             if value.dtype.kind in ARRAY_KINDS:
                 return self._registered(value, {"t": "array", "array": self._array(value)})
             if value.dtype.kind == "O":
                 return {"t": "objects", "shape": list(value.shape),
                         "items": [self.encode(item, depth + 1) for item in value.reshape(-1).tolist()]}
-        if type(value) is tuple:
-            return {"t": "tuple", "items": [self.encode(item, depth + 1) for item in value]}
-        if type(value) is list:
-            return self._registered(value, {"t": "list", "items": [self.encode(item, depth + 1) for item in value]})
-        if type(value) is dict:
+        if isinstance(value, tuple):
+            return {"t": "tuple", "items": [self.encode(item, depth + 1) for item in tuple.__iter__(value)]}
+        if isinstance(value, list):
+            return self._registered(value, {"t": "list", "items": [self.encode(item, depth + 1)
+                                                                   for item in list.__iter__(value)]})
+        if isinstance(value, dict):
             return self._registered(value, {"t": "dict", "items": [
-                [self.encode(key, depth + 1), self.encode(item, depth + 1)] for key, item in value.items()]})
+                [self.encode(key, depth + 1), self.encode(item, depth + 1)] for key, item in dict.items(value)]})
         if type(value) is range:
             return {"t": "range", "args": [value.start, value.stop, value.step]}
         if type(value) is complex:

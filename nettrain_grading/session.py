@@ -204,8 +204,9 @@ class Run:
                 wire.set_rng_state(rng, state)
         for key, orders in dict(reply.get("orders", {})).items():
             rng = self.scope.rngs.get(int(key))
-            if hasattr(rng, "orders"):
-                rng.orders.extend(decoder.decode(order) for order in list(orders)[:10_000])
+            if hasattr(rng, "orders"):                    # a RecordingGenerator: what it recorded inside,
+                for order in list(orders)[:10_000]:         # kept only if it is a permutation, as it checks
+                    rng._keep(decoder.decode(order))
 
     def answer(self, reply):
         if reply["op"] in ("return", "raise", "stop"):

@@ -550,3 +550,26 @@ def test_an_endless_flood_of_data_fails_its_own_test_only(tmp_path):
         boxes.close()
     assert flooded["ename"] == "TooMuchData" and "256 MB" in flooded["evalue"], flooded
     assert after["status"] == "ok", after
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_a_recording_generator_keeps_only_real_permutations_from_the_sandbox(tmp_path):
+    """The permutations a RecordingGenerator saw inside come back to the test's own generator, with the
+    generator's state; what the student's code appended by hand that is no permutation is dropped."""
+    run, boxes = sandboxed_run(tmp_path)
+    try:
+        run.cell("import numpy as np\ndef shuffle_twice(rng):\n    rng.orders.append(np.array([5, 5]))\n"
+                 "    rng.orders.append('forged')\n    first = rng.permutation(4)\n    rng.shuffle(np.arange(3))\n"
+                 "    return first\n", "defs", True)
+        record = run.test(
+            "import numpy as np\nfrom nettrain_lib.checks import RecordingGenerator\n"
+            "recorder, twin = RecordingGenerator(7), np.random.default_rng(7)\n"
+            "first = shuffle_twice(recorder)\n"
+            "assert [sorted(order.tolist()) for order in recorder.orders] == [[0, 1, 2, 3], [0, 1, 2]], recorder.orders\n"
+            "assert np.array_equal(first, twin.permutation(4))\n"
+            "twin.shuffle(np.arange(3))\n"
+            "assert recorder.integers(1000) == twin.integers(1000)      # the state came back too\n",
+            "test_shuffle_twice", "shuffle_twice")
+    finally:
+        boxes.close()
+    assert record["status"] == "ok", record

@@ -573,3 +573,41 @@ def test_a_recording_generator_keeps_only_real_permutations_from_the_sandbox(tmp
     finally:
         boxes.close()
     assert record["status"] == "ok", record
+
+
+@pytest.mark.parametrize("lesson", ["01_update_rule", "05_softmax_cross_entropy"])
+def test_no_message_into_the_sandbox_carries_a_test_cell(lesson, tmp_path, monkeypatch):
+    """Everything the grader sends into the sandbox, for a whole lesson graded from its solutions
+    notebook (hidden tests included): no line of any test cell, visible or hidden, is in it."""
+    import time
+
+    from nettrain_grading import channel, phases
+    from nettrain_grading.course import LessonSpec
+    from tests.support.coursetools import ROOT
+
+    notebook = read_notebook(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
+    tests = {cell.metadata["nbgrader"]["grade_id"]: 1.0 for cell in notebook.cells
+             if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")
+             and cell.cell_type == "code"}
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    spec = LessonSpec(lesson=lesson, notebook=lesson, setup=code[0].source,
+                      functions=[grade_id[len("test_"):] for grade_id in tests], tests=tests)
+    sent = []
+    original = channel.Channel.send
+    monkeypatch.setattr(channel.Channel, "send", lambda self, message, deadline=None: (
+        sent.append(json.dumps(message)), original(self, message, deadline))[1])
+    tmp_path.chmod(0o755)
+    job = grader.build_lesson_job(notebook, spec)
+    started = time.monotonic()
+    runs, failure = phases.run_phases(str(tmp_path), [job], dict(grader.DEFAULT_LIMITS), shutil.which("bwrap") is None,
+                                      grader.redacted_library([spec]))
+    assert failure is None and time.monotonic() - started < 120, failure
+    text = "\n".join(sent)
+    test_lines = {line.strip() for cell in notebook.cells if cell.cell_type == "code"
+                  and cell.metadata.get("nbgrader", {}).get("grade_id") in tests for line in cell.source.splitlines()
+                  if len(line.strip()) > 30 and not line.strip().startswith("#")}
+    other_lines = {line.strip() for cell in code if cell.metadata.get("nbgrader", {}).get("grade_id") not in tests
+                   for line in cell.source.splitlines()}          # the cells that do go in
+    leaked = [line for line in test_lines - other_lines if json.dumps(line)[1:-1] in text]
+    assert test_lines and not leaked, leaked[:5]
+    assert all(record["status"] == "ok" for record in runs[lesson]["clean"]), runs     # and it graded them

@@ -53,6 +53,7 @@ class Cgroup:
         enabled = (parent / "cgroup.subtree_control").read_text().split()
         if not {"memory", "pids"} <= set(enabled):
             return None
+        sweep(parent)
         folder = parent / name
         folder.mkdir()
         (folder / "memory.max").write_text(str(memory_bytes))
@@ -71,6 +72,7 @@ class Cgroup:
         folders = []
         try:
             for parent in (memory, processes):
+                sweep(parent)
                 folder = parent / name
                 folder.mkdir()
                 folders.append(folder)
@@ -105,3 +107,14 @@ class Cgroup:
                     break
                 except OSError:
                     time.sleep(0.05)
+
+
+def sweep(parent):
+    """Remove the empty groups that an earlier grader left behind when it was killed (their names
+    carry the pid of the worker that made them, and that process is gone)."""
+    for folder in parent.glob("nettrain-*"):
+        owner = folder.name.split("-")[1]
+        if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+            with contextlib.suppress(OSError):
+                if not (folder / "cgroup.procs").read_text().split():
+                    folder.rmdir()

@@ -611,3 +611,18 @@ def test_no_message_into_the_sandbox_carries_a_test_cell(lesson, tmp_path, monke
     leaked = [line for line in test_lines - other_lines if json.dumps(line)[1:-1] in text]
     assert test_lines and not leaked, leaked[:5]
     assert all(record["status"] == "ok" for record in runs[lesson]["clean"]), runs     # and it graded them
+
+
+def test_groups_left_by_a_killed_grader_are_removed_by_the_next(tmp_path):
+    from nettrain_grading import cgroup
+
+    probe = cgroup.Cgroup.create(f"nettrain-probe-{os.getpid()}", 2**30, 64)
+    if probe is None:
+        pytest.skip("no control group can be made here (not root, no delegated cgroup v2)")
+    stale = [folder.parent / "nettrain-999999999-1" for folder in probe.folders]   # no such process
+    probe.remove()
+    for folder in stale:
+        folder.mkdir()
+    group = cgroup.Cgroup.create(f"nettrain-{os.getpid()}-2", 2**30, 64)
+    group.remove()
+    assert not any(folder.exists() for folder in stale)

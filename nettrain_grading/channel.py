@@ -20,7 +20,7 @@ class Stopped(BaseException):
 
     def __init__(self, kind, message):
         super().__init__(message)
-        self.kind = kind                # "timeout" | "crashed" | "broken"
+        self.kind = kind                # "timeout" | "timeout-inside" | "crashed" | "broken" | "flood"
 
 
 class Channel:

@@ -28,9 +28,6 @@ from .course import LessonSpec, load_config, released_lessons, resolve_lessons
 from .state import LessonResult, add_flag, fingerprint, load_states, retried, save_state
 
 # ---------------------------------------------------------------------------------------------
-# Course and configuration
-
-# ---------------------------------------------------------------------------------------------
 # Progress
 
 class Progress:
@@ -237,7 +234,7 @@ def refuse(course, spec, student, owner, source):
     reason = (f"the submission under the name {student} in the exchange ({source}) belongs to the user "
               f"{owner}, not to {student}: not graded as {student} (kept in quarantine/{spec.lesson}/{student})")
     save_state(course, student, LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="refused",
-                                                    reason=reason))
+                                             reason=reason))
     return f"{student}: {spec.lesson}: {reason}"
 
 
@@ -349,7 +346,7 @@ def command_validate(args):
             all_passed = False
             continue
         spec = LessonSpec(lesson=path.stem, notebook=path.stem, setup=code[0].source,
-                                 functions=sorted(f for f in solutions if f"test_{f}" in tests), tests=tests)
+                          functions=sorted(f for f in solutions if f"test_{f}" in tests), tests=tests)
         job = grader.build_lesson_job(notebook, spec)
         with tempfile.TemporaryDirectory(prefix="nettrain-validate-") as scratch:
             os.chmod(scratch, 0o755)

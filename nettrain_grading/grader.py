@@ -60,7 +60,6 @@ def build_lesson_job(notebook, spec):
 # a cell can raise an exception whose class name alone is 10 MB.
 TEXT_LIMITS = {"ename": 200, "evalue": 2_000, "stdout": 20_000, "stderr": 20_000, "traceback": 20_000}
 LIST_LIMIT, ITEM_LIMIT = 20, 500
-MAX_ANSWER_BYTES = 64 * 2**20
 
 
 def cut(text, limit):

@@ -253,8 +253,7 @@ class Child:
             iterator = self.scope.handles[number]
             call_ids.update(self.scope.handle_scope.get(number, ()))   # what the iterator may still change
             return lambda: next(iterator)
-        reply = self.answer_call(message, prepare)
-        return reply
+        return self.answer_call(message, prepare)
 
     def callback(self, number, args, kwargs):
         """The student's code called a function of the grader's: ask for its value, answering

@@ -11,8 +11,6 @@ import time
 
 from . import wire
 
-GRACE_SECONDS = 5                 # after a time limit, how long the sandbox has to report back
-
 
 class Stopped(BaseException):
     """The run inside cannot go on (time limit, crash, broken channel). A BaseException, so that no

@@ -15,10 +15,11 @@ from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateId
 from . import phases
 from .course import function_of
 from .state import LessonResult, fingerprint, read_timestamp, regular_file
+from .wire import cut
 
 DEFAULT_LIMITS = {
     "cell_timeout": 60,          # seconds per cell, as nbgrader_config.py's Execute.timeout
-    "kill_grace": 5,             # seconds after the timeout before a cell that ignores it is killed
+    "kill_grace": 5,             # seconds after a time limit for the sandbox to answer, before it is killed
     "memory_mb": 2048,           # address space per notebook run
     "cpu_seconds": 300,          # CPU time per notebook run
     "lesson_seconds": 900,       # wall-clock time for a whole lesson (both runs): a runner that is
@@ -60,11 +61,6 @@ def build_lesson_job(notebook, spec):
 # a cell can raise an exception whose class name alone is 10 MB.
 TEXT_LIMITS = {"ename": 200, "evalue": 2_000, "stdout": 20_000, "stderr": 20_000, "traceback": 20_000}
 LIST_LIMIT, ITEM_LIMIT = 20, 500
-
-
-def cut(text, limit):
-    text = text if isinstance(text, str) else str(text)
-    return text if len(text) <= limit else f"{text[:limit]} … [cut: {len(text) - limit:,} more characters]"
 
 
 def bounded(record):

@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 
 from . import wire
-from .channel import GRACE_SECONDS, Stopped
+from .channel import Stopped
 
 TEST_DATA_BYTES = 256 * 2**20     # what one test cell may receive from the sandbox in all (a generator
                                   # that yields 60 MB arrays for ever fills this process otherwise)
@@ -98,7 +98,7 @@ class Run:
     def request(self, message, deadline):
         self.channel.send(message, deadline)
         while True:
-            reply = self.channel.receive(deadline + GRACE_SECONDS)
+            reply = self.channel.receive(deadline + self.limits["kill_grace"])
             if self.channel.received - self.scope.received_at > TEST_DATA_BYTES:
                 raise Stopped("flood", f"the code under test sent back more than {TEST_DATA_BYTES // 2**20} MB")
             if reply["op"] == "died":
@@ -111,8 +111,9 @@ class Run:
     def kill(self):
         """End the child after a time limit; the sandbox answers `died`."""
         try:
-            self.channel.send({"op": "kill"}, time.monotonic() + GRACE_SECONDS)
-            while self.channel.receive(time.monotonic() + GRACE_SECONDS)["op"] != "died":
+            grace = self.limits["kill_grace"]
+            self.channel.send({"op": "kill"}, time.monotonic() + grace)
+            while self.channel.receive(time.monotonic() + grace)["op"] != "died":
                 pass
         except Stopped:
             self.channel.close()
@@ -311,7 +312,7 @@ class Run:
         if not isinstance(error, Stopped) or error.kind in ("timeout-inside", "flood"):
             self.scope.received_at = self.channel.received
             try:
-                ended = self.request({"op": "end_test"}, time.monotonic() + GRACE_SECONDS + 5)
+                ended = self.request({"op": "end_test"}, time.monotonic() + self.limits["kill_grace"] + 5)
                 tampered = [wire.cut(str(item), 300) for item in list(ended.get("tampered", []))[:10]]
             except Stopped as stop:
                 error = error or stop

@@ -78,7 +78,7 @@ def loads(line):
 
 def cut(text, limit=TEXT_LIMIT):
     text = text if isinstance(text, str) else str(text)
-    return text if len(text) <= limit else f"{text[:limit]} … [{len(text) - limit:,} more characters]"
+    return text if len(text) <= limit else f"{text[:limit]} … [cut: {len(text) - limit:,} more characters]"
 
 
 # ---------------------------------------------------------------------------------------------

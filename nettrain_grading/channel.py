@@ -38,7 +38,7 @@ class Channel:
         self.send({"op": "limits", "limits": limits})
 
     def send(self, message, deadline=None):
-        data = wire.dumps(message)
+        data = memoryview(wire.dumps(message))          # sliced without copying
         fd = self.process.stdin.fileno()
         while data:
             left = min(deadline or self.deadline, self.deadline) - time.monotonic()

@@ -301,11 +301,7 @@ class Run:
                 warnings.simplefilter("default")                  # as in a notebook: shown on stderr
                 warnings.showwarning = show_warning
                 exec(code, namespace)
-        except Stopped as stop:
-            error = stop
-        except Exception as exc:                     # noqa: BLE001 -- a failing test
-            error = exc
-        except BaseException as exc:                 # noqa: BLE001 -- SystemExit from a rebuilt error, say
+        except BaseException as exc:                 # noqa: BLE001 -- a failing test, Stopped, SystemExit...
             error = exc
         reference = list(self.scope.reference_used)
         tampered = []

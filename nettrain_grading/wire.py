@@ -22,6 +22,7 @@ a notebook).
 import base64
 import json
 import math
+import os
 from json import dumps as _json_dumps  # bound now: a later patch of json changes nothing here
 from json import loads as _json_loads
 
@@ -62,6 +63,13 @@ class Opaque:
 
 def dumps(message):
     return (_json_dumps(message, allow_nan=False, separators=(",", ":")) + "\n").encode()
+
+
+def write_all(fd, data):
+    """Write all of `data` to a blocking file descriptor (one copy, however often the write is partial)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def loads(line):

@@ -12,6 +12,7 @@ It decides nothing: verdicts are made outside, from plain values. Its only jobs 
 matplotlib, IPython and the course library are imported once per sandbox, not once per lesson) and
 telling the grader when a child died.
 """
+import contextlib
 import ctypes
 import importlib
 import os
@@ -94,43 +95,51 @@ def why_dead(status):
 
 
 def write(data):
-    while data:
-        data = data[os.write(1, data):]
+    wire.write_all(1, data)
+
+
+class Current:
+    """The child serving the current run (at most one), and its end."""
+
+    def __init__(self):
+        self.pid = self.socket = self.reaped = None
+        self.partial = False                      # the last bytes relayed did not end a line
+
+    def end(self, why=None, tell=True):
+        """Kill the child and whatever it started, reap it, and (if `tell`) tell the grader it died:
+        `why`, or how it ended."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        status = self.reaped if self.reaped is not None else os.waitpid(self.pid, 0)[1]
+        self.socket.close()
+        if tell:
+            write((b"\n" if self.partial else b"") + wire.dumps({"op": "died", "why": why or why_dead(status)}))
+        self.pid = self.socket = self.reaped = None
+        self.partial = False
 
 
 def main():
     limits = None
     make_undumpable()
     preload()
-    pid, child, reaped = None, None, None
+    current = Current()
     inbox = []
-    pending_newline = False
     while True:
-        sources = [0] + ([child] if child is not None else [])
-        ready, _, _ = select.select(sources, [], [], 0.25)
-        if child is not None and pid is not None and reaped is None:
-            finished, status = os.waitpid(pid, os.WNOHANG)
+        ready, _, _ = select.select([0] + ([current.socket] if current.socket else []), [], [], 0.25)
+        if current.pid is not None and current.reaped is None:
+            finished, status = os.waitpid(current.pid, os.WNOHANG)
             if finished:
-                reaped = status
-            if finished and (child not in ready):
-                child.close()
-                write((b"\n" if pending_newline else b"") + wire.dumps({"op": "died", "why": why_dead(status)}))
-                pid, child, pending_newline = None, None, False
-                continue
-        if child is not None and child in ready:
-            data = child.recv(1 << 20)
+                current.reaped = status
+                if current.socket not in ready:   # gone, and nothing left to relay
+                    current.end()
+                    continue
+        if current.socket is not None and current.socket in ready:
+            data = current.socket.recv(1 << 20)
             if data:
                 write(data)
-                pending_newline = not data.endswith(b"\n")
+                current.partial = not data.endswith(b"\n")
             else:                                 # the child closed its end: it is dying
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-                status = reaped if reaped is not None else os.waitpid(pid, 0)[1]
-                child.close()
-                write((b"\n" if pending_newline else b"") + wire.dumps({"op": "died", "why": why_dead(status)}))
-                pid, child, pending_newline = None, None, False
+                current.end()
         if 0 in ready:
             chunk = os.read(0, 1 << 20)
             if not chunk:
@@ -144,32 +153,21 @@ def main():
                 message = wire.loads(line)
                 if message["op"] == "limits":
                     limits = message["limits"]
-                    continue
-                if message["op"] == "kill" and pid is None:
-                    write(wire.dumps({"op": "died", "why": "no run was going on"}))
-                    continue
-                if message["op"] in ("start", "kill") and pid is not None:
-                    try:
-                        os.killpg(pid, signal.SIGKILL)
-                    except (ProcessLookupError, PermissionError):
-                        pass
-                    if reaped is None:
-                        os.waitpid(pid, 0)
-                    child.close()
-                    if message["op"] == "kill":
-                        write((b"\n" if pending_newline else b"") +
-                              wire.dumps({"op": "died", "why": "killed by the grader"}))
-                    pid, child, pending_newline = None, None, False
-                if message["op"] == "start":
-                    pid, child = fork_child(limits, [0, 1])
-                    reaped = None
-                if message["op"] != "kill" and child is not None:
-                    child.sendall(line + b"\n")
-    if pid is not None:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+                elif message["op"] == "kill":
+                    if current.pid is None:
+                        write(wire.dumps({"op": "died", "why": "no run was going on"}))
+                    else:
+                        current.end("killed by the grader")
+                elif message["op"] == "start":
+                    if current.pid is not None:
+                        current.end(tell=False)   # the last lesson's child: the grader is done with it
+                    current.pid, current.socket = fork_child(limits, [0, 1])
+                    current.socket.sendall(line + b"\n")
+                elif current.socket is not None:
+                    current.socket.sendall(line + b"\n")
+    if current.pid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(current.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

@@ -84,9 +84,7 @@ class Child:
 
     # -- the channel ---------------------------------------------------------------------------
     def send(self, message):
-        data = wire.dumps(message)
-        while data:
-            data = data[os.write(self.wfd, data):]
+        wire.write_all(self.wfd, wire.dumps(message))
 
     def receive(self):
         line = self.rfile.readline(wire.MAX_LINE_BYTES + 1)

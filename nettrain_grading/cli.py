@@ -170,7 +170,8 @@ def command_grade(args):
     progress = Progress(len(pending), "grading ")
     # The clean re-check's nettrain_lib lacks the reference of every graded function of the course,
     # not only of the lessons graded now: one lesson's function cannot call another's reference.
-    course_specs = [gradebook.lesson_spec(course, lesson, config) for lesson in released_lessons(course, config)]
+    course_specs = [specs.get(lesson) or gradebook.lesson_spec(course, lesson, config)
+                    for lesson in released_lessons(course, config)]
     library = grader.redacted_library(course_specs + list(specs.values()))
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=args.workers, initializer=_init_worker,

@@ -64,9 +64,10 @@ def bwrap_command(limits, library=None):
     argv += ["--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",   # else sized from host memory
              "--perms", "1777", "--size", str(256 * 1024 * 1024), "--tmpfs", "/tmp"]  # /tmp in RAM: small
-    for folder in ancestors(read_only_paths()):
+    paths = read_only_paths()
+    for folder in ancestors(paths):
         argv += ["--perms", "0755", "--dir", folder]
-    for path in read_only_paths():
+    for path in paths:
         argv += ["--ro-bind", path, path]
     if library is not None:                               # after the real one: this bind hides it
         argv += ["--ro-bind", str(library), os.path.dirname(nettrain_lib.__file__)]

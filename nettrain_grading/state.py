@@ -96,10 +96,13 @@ def load_states(course, lesson):
 
 
 def save_state(course, student, result):
-    path = state_path(course, result.lesson, student)
-    path.parent.mkdir(parents=True, exist_ok=True)
     state = dataclasses.asdict(result)
     del state["notebook_json"]
+    write_state(state_path(course, result.lesson, student), state)
+
+
+def write_state(path, state):
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state, indent=1))
     os.replace(temporary, path)                   # a state file is whole or absent, never half-written
@@ -123,6 +126,4 @@ def add_flag(course, spec, student, flag):
         return
     if flag not in state.get("flags", []):
         state["flags"] = state.get("flags", []) + [flag]
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, indent=1))
-        os.replace(temporary, path)
+        write_state(path, state)

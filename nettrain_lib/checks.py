@@ -10,26 +10,62 @@ values that typical mistakes produce and what each mistake is:
                 mistakes=[(6.0, "the squared errors are summed instead of averaged (divide by N)")])
 
 Every failure is an AssertionError whose message names the function, what it returned, what was
-expected and, when the value matches a known mistake, the mistake.
+expected and, when the value matches a known mistake, the mistake. Messages are wrapped so that no
+line is longer than `nbgrader validate` prints (it cuts each line at 90 characters): its first line,
+after "AssertionError: ", at FIRST_LINE characters, the others at LINE.
 """
 import contextlib
 import numbers
+import re
+import textwrap
 import warnings
 
 import numpy as np
 
 from ._validate import describe
 
+# `nbgrader validate` indents each line by 4 and cuts it at 87 characters; "AssertionError: " comes first.
+LINE = 83
+FIRST_LINE = LINE - len("AssertionError: ")
+
+
+def wrapped(message):
+    """The message with its first line at most FIRST_LINE characters and the others at most LINE,
+    broken between words; the line breaks it already has are kept."""
+    def wrap(text, width):
+        return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+    # Code in backticks stays on one line: its spaces are held back while the text is wrapped.
+    held = re.sub(r"`[^`\n]*`", lambda code: code.group().replace(" ", "\0"), message)
+    lines = []
+    for paragraph in held.split("\n"):
+        first = wrap(paragraph, FIRST_LINE if not lines else LINE) or [""]
+        lines += [first[0], *wrap(" ".join(first[1:]), LINE)]
+    return "\n".join(lines).replace("\0", " ")
+
+
+def _fail(message):
+    return AssertionError(wrapped(message))
+
+
+def check_that(condition, message):
+    """Fail with `message` unless `condition` is true: a test cell's own rule, worded for the student.
+
+    Use it where `assert condition, message` would do: the message is wrapped like every other
+    failure here, so `nbgrader validate` shows all of it. Say the cause first, in the student's terms."""
+    if not condition:
+        raise _fail(message)
+
 
 def call(function, *args, **kwargs):
     """Call a student's function, turning a stub that is still in place into a clear failure."""
     name = getattr(function, "__name__", repr(function))
     if not callable(function):
-        raise AssertionError(f"{name} should be a function, but it is {describe(function)}")
+        raise _fail(f"{name} should be a function, but it is {describe(function)}")
     try:
         return function(*args, **kwargs)
     except NotImplementedError:
-        raise AssertionError(
+        raise _fail(
             f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
             "and run that cell again before this test"
         ) from None
@@ -50,15 +86,15 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
         try:
             result = list(result)
         except NotImplementedError:
-            raise AssertionError(
+            raise _fail(
                 f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
                 "and run that cell again before this test"
             ) from None
     for label, value, original in before:
         numeric = np.issubdtype(original.dtype, np.number)
         if not np.array_equal(value, original, equal_nan=numeric):
-            raise AssertionError(
-                f"{name} changed its input ({label}) in place. "
+            raise _fail(
+                f"{name} changed its input ({label}) in place.\n"
                 + (hint or "Leave the caller's arrays as they were: compute a new array "
                    "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)")
             )
@@ -77,29 +113,29 @@ def call_recording_warnings(function, *args, **kwargs):
 def check_scalar(value, name):
     """Fail unless `value` is one real number (a Python or numpy float/int, or a 0-d array)."""
     if isinstance(value, (bool, np.bool_)) or value is None:
-        raise AssertionError(f"{name} should be one number; it is {describe(value)}")
+        raise _fail(f"{name} should be one number; it is {describe(value)}")
     if isinstance(value, np.ndarray):
         if value.size == 1 and value.ndim > 0:
-            raise AssertionError(
-                f"{name} should be one number, but it is {describe(value)} holding one value. "
+            raise _fail(
+                f"{name} should be one number, but it is {describe(value)} holding one value.\n"
                 "Return a plain number: float(value), or index it (value[0]); check for an extra "
                 "axis, e.g. a column vector or an (N, 1) array, earlier in the computation"
             )
         if value.ndim != 0:
-            raise AssertionError(
-                f"{name} should be one number, but it is {describe(value)}. "
+            raise _fail(
+                f"{name} should be one number, but it is {describe(value)}.\n"
                 "Did you forget to average (np.mean) or sum over the examples?"
             )
         value = value[()]
     if not isinstance(value, (numbers.Real, np.number)) or isinstance(value, np.complexfloating):
-        raise AssertionError(f"{name} should be one real number; it is {describe(value)}")
+        raise _fail(f"{name} should be one real number; it is {describe(value)}")
     return float(value)
 
 
 def check_array(value, name, shape):
     """Fail unless `value` is a numpy array of the given shape; hint at transposes and extra axes."""
     if not isinstance(value, np.ndarray):
-        raise AssertionError(f"{name} should be a numpy array of shape {shape}; it is {describe(value)}")
+        raise _fail(f"{name} should be a numpy array of shape {shape}; it is {describe(value)}")
     _only_numbers(value, name)
     shape = tuple(shape)
     if value.shape != shape:
@@ -108,9 +144,9 @@ def check_array(value, name, shape):
             hint = " It looks transposed."
         elif value.size == int(np.prod(shape)):
             hint = " It has the right number of entries but extra or missing axes (check the shapes of your products)."
-        raise AssertionError(f"{name} should have shape {shape}, but it has shape {value.shape}.{hint}")
+        raise _fail(f"{name} should have shape {shape}, but it has shape {value.shape}.{hint}")
     if not np.issubdtype(value.dtype, np.number):
-        raise AssertionError(f"{name} should hold numbers; it has dtype {value.dtype}")
+        raise _fail(f"{name} should hold numbers; it has dtype {value.dtype}")
     return value
 
 
@@ -123,12 +159,12 @@ def check_count(values, expected, name, *, hints=None):
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise AssertionError(f"{name} should be a sequence of numbers; it is {describe(values)}") from None
+        raise _fail(f"{name} should be a sequence of numbers; it is {describe(values)}") from None
     if array.ndim != 1:
-        raise AssertionError(f"{name} should be a flat sequence of {expected} numbers; it has shape {array.shape}")
+        raise _fail(f"{name} should be a flat sequence of {expected} numbers; it has shape {array.shape}")
     if len(array) != expected:
         hint = (hints or {}).get(len(array), "")
-        raise AssertionError(f"{name} should hold {expected} values; it holds {len(array)}. {hint}".rstrip())
+        raise _fail(f"{name} should hold {expected} values; it holds {len(array)}. {hint}".rstrip())
     return array
 
 
@@ -146,7 +182,7 @@ def _only_numbers(value, name, depth=0):
         for element in value:
             _only_numbers(element, name, depth + 1)
         return
-    raise AssertionError(f"{name} should be a number or an array of numbers; it is {describe(value)}")
+    raise _fail(f"{name} should be a number or an array of numbers; it is {describe(value)}")
 
 
 def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, reveal=True):
@@ -158,32 +194,30 @@ def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, re
     """
     expected = np.asarray(expected, dtype=float)
     if isinstance(actual, (str, bytes)) or actual is None:
-        raise AssertionError(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
+        raise _fail(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
     _only_numbers(actual, name)
     try:
         kind = np.asarray(actual).dtype.kind
     except (TypeError, ValueError):               # a ragged list, say
         kind = "O"
     if kind not in "iuf":                          # not bools, strings, objects or complex numbers
-        raise AssertionError(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
+        raise _fail(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
     actual = np.asarray(actual, dtype=float)
     if _close(actual, expected, rtol, atol):
         return
     for wrong_value, explanation in mistakes:
         if _close(actual, np.asarray(wrong_value, dtype=float), rtol, atol):
-            raise AssertionError(
-                f"{name} returned {_show(actual)}: that is what you get when {explanation}"
-            )
-    message = f"{name} returned {_show(actual)}"
-    if reveal:
-        message += f", but the expected value is {_show(expected)}"
-    else:
-        message += ", which is not the expected value"
+            raise _fail(f"{name} returned what you get when {explanation}\n(it returned {_show(actual)})")
+    headline = f"{name} returned a wrong value"
     if reveal and actual.shape == expected.shape and actual.size and np.all(np.isfinite(actual)):
         ratio = _constant_ratio(actual, expected)
         if ratio is not None:
-            message += f" ({_describe_ratio(ratio)})"
-    raise AssertionError(message)
+            headline += f": {_describe_ratio(ratio)}"
+    if reveal:
+        detail = f"It returned {_show(actual)}, but the expected value is {_show(expected)}."
+    else:
+        detail = f"It returned {_show(actual)}, which is not the expected value."
+    raise _fail(f"{headline}\n{detail}")
 
 
 def _describe_ratio(ratio):

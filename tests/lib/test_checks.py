@@ -1,11 +1,31 @@
 """Tests of nettrain_lib.checks: the helpers behind the notebooks' test cells fail in the student's terms."""
+import contextlib
 import re
 import warnings
 
 import numpy as np
 import pytest
 
-from nettrain_lib.checks import call, call_keeping_inputs, check_array, check_close, check_scalar
+from nettrain_lib.checks import (
+    FIRST_LINE,
+    LINE,
+    call,
+    call_keeping_inputs,
+    check_array,
+    check_close,
+    check_scalar,
+    wrapped,
+)
+
+
+@contextlib.contextmanager
+def raises_flat(pattern):
+    """pytest.raises(AssertionError, match=pattern), with the message's line breaks read as spaces:
+    the checks wrap their messages for `nbgrader validate`, and a pattern should not depend on where."""
+    with pytest.raises(AssertionError) as info:
+        yield info
+    message = " ".join(str(info.value).split())
+    assert re.search(pattern, message), f"{pattern!r} not found in {message!r}"
 
 
 def stub(X, y):
@@ -30,7 +50,7 @@ def test_call_returns_the_result_and_passes_arguments():
 
 def test_call_turns_a_stub_into_an_assertion_naming_the_function():
     """A function that still raises NotImplementedError fails with an AssertionError naming it."""
-    with pytest.raises(AssertionError, match=r"^stub is not implemented yet: replace `raise NotImplementedError\(\)`"):
+    with raises_flat(r"^stub is not implemented yet: replace `raise NotImplementedError\(\)`"):
         call(stub, np.zeros((2, 1)), np.zeros(2))
 
 
@@ -45,7 +65,7 @@ def test_call_lets_other_errors_through():
 
 def test_call_refuses_something_that_is_not_a_function():
     """A name rebound to a value (e.g. `mse_loss = mse_loss(X, y, w, b)`) gives a clear failure."""
-    with pytest.raises(AssertionError, match=re.escape("3.5 should be a function, but it is float 3.5")):
+    with raises_flat(re.escape("3.5 should be a function, but it is float 3.5")):
         call(3.5, 1.0)
 
 
@@ -69,7 +89,7 @@ def test_call_keeping_inputs_passes_with_nan_inputs():
 
 def test_call_keeping_inputs_detects_a_changed_positional_argument():
     """`a -= b` on the first argument is reported, naming the function and the argument."""
-    with pytest.raises(AssertionError, match=r"subtract_in_place changed its input \(argument 1\) in place.*a - lr \* g"):
+    with raises_flat(r"subtract_in_place changed its input \(argument 1\) in place.*a - lr \* g"):
         call_keeping_inputs(subtract_in_place, np.array([1.0, 2.0]), np.array([0.5, 0.5]))
 
 
@@ -79,7 +99,7 @@ def test_call_keeping_inputs_detects_a_changed_keyword_argument():
         w /= np.linalg.norm(w)
         return X @ w
 
-    with pytest.raises(AssertionError, match=r"normalize changed its input \(w\) in place"):
+    with raises_flat(r"normalize changed its input \(w\) in place"):
         call_keeping_inputs(normalize, np.ones((2, 2)), w=np.array([3.0, 4.0]))
 
 
@@ -89,19 +109,19 @@ def test_call_keeping_inputs_detects_a_single_changed_entry():
         x[1, 0] = x[1, 0] + 1e-6 - 1e-6 + 1e-15
         return 0.0
 
-    with pytest.raises(AssertionError, match=r"\(argument 1\)"):
+    with raises_flat(r"\(argument 1\)"):
         call_keeping_inputs(nudge, np.ones((2, 2)))
 
 
 def test_call_keeping_inputs_uses_the_hint():
     """hint replaces the default advice in the failure message."""
-    with pytest.raises(AssertionError, match=r"in place\. Save each entry before you change it$"):
+    with raises_flat(r"in place\. Save each entry before you change it$"):
         call_keeping_inputs(subtract_in_place, np.zeros(2), np.ones(2), hint="Save each entry before you change it")
 
 
 def test_call_keeping_inputs_still_reports_a_stub():
     """A stub called through call_keeping_inputs is reported as not implemented."""
-    with pytest.raises(AssertionError, match="stub is not implemented yet"):
+    with raises_flat("stub is not implemented yet"):
         call_keeping_inputs(stub, np.zeros((2, 1)), np.zeros(2))
 
 
@@ -119,7 +139,7 @@ def test_call_keeping_inputs_detects_a_changed_string_array():
         labels[0] = "cow"
         return len(labels)
 
-    with pytest.raises(AssertionError, match=r"rename changed its input \(argument 1\) in place"):
+    with raises_flat(r"rename changed its input \(argument 1\) in place"):
         call_keeping_inputs(rename, np.array(["cat", "dog"]))
 
 
@@ -135,7 +155,7 @@ def test_check_scalar_accepts_one_real_number(value):
 
 def test_check_scalar_rejects_a_one_entry_array():
     """A (1,)-shaped array is not one number: the hint says how to return a plain number."""
-    with pytest.raises(AssertionError, match=re.escape(
+    with raises_flat(re.escape(
         "mse_loss should be one number, but it is an array of shape (1,) and dtype float64 holding "
         "one value. Return a plain number: float(value)")):
         check_scalar(np.array([1.5]), "mse_loss")
@@ -143,7 +163,7 @@ def test_check_scalar_rejects_a_one_entry_array():
 
 def test_check_scalar_rejects_a_many_entry_array_and_asks_about_the_mean():
     """A (3,)-shaped array is not one number: the hint asks whether a mean or sum is missing."""
-    with pytest.raises(AssertionError, match=re.escape(
+    with raises_flat(re.escape(
         "mse_loss should be one number, but it is an array of shape (3,) and dtype float64. "
         "Did you forget to average")):
         check_scalar(np.array([1.5, 2.0, 3.0]), "mse_loss")
@@ -185,7 +205,7 @@ def test_substituted_replaces_names_and_restores_them():
 )
 def test_check_scalar_rejects_what_is_not_a_real_number(value, received):
     """None, bools, strings, complex numbers and lists are refused, saying what was returned."""
-    with pytest.raises(AssertionError, match="^" + re.escape("db " + received)):
+    with raises_flat("^" + re.escape("db " + received)):
         check_scalar(value, "db")
 
 
@@ -201,27 +221,27 @@ def test_check_array_accepts_the_right_shape():
 
 def test_check_array_reports_a_wrong_shape():
     """A wrong shape is reported with both shapes."""
-    with pytest.raises(AssertionError, match=re.escape("dw should have shape (3,), but it has shape (4,).")):
+    with raises_flat(re.escape("dw should have shape (3,), but it has shape (4,).")):
         check_array(np.zeros(4), "dw", (3,))
 
 
 def test_check_array_says_transposed():
     """A transposed result is reported as such."""
-    with pytest.raises(AssertionError, match=re.escape("dW should have shape (3, 2), but it has shape (2, 3). It looks transposed.")):
+    with raises_flat(re.escape("dW should have shape (3, 2), but it has shape (2, 3). It looks transposed.")):
         check_array(np.zeros((2, 3)), "dW", (3, 2))
 
 
 def test_check_array_reports_extra_axes():
     """(N, 1) instead of (N,) has the right number of entries and is reported as an axes problem."""
-    with pytest.raises(AssertionError, match=r"shape \(5, 1\)\. It has the right number of entries but extra or missing axes"):
+    with raises_flat(r"shape \(5, 1\)\. It has the right number of entries but extra or missing axes"):
         check_array(np.zeros((5, 1)), "predictions", (5,))
 
 
 def test_check_array_rejects_lists_and_non_numeric_arrays():
     """A list is not a numpy array, and an array of strings does not hold numbers."""
-    with pytest.raises(AssertionError, match=re.escape("dw should be a numpy array of shape (2,); it is list [1.0, 2.0]")):
+    with raises_flat(re.escape("dw should be a numpy array of shape (2,); it is list [1.0, 2.0]")):
         check_array([1.0, 2.0], "dw", (2,))
-    with pytest.raises(AssertionError, match="dw should hold numbers; it has dtype <U1"):
+    with raises_flat("dw should hold numbers; it has dtype <U1"):
         check_array(np.array(["a", "b"]), "dw", (2,))
 
 
@@ -235,7 +255,7 @@ def test_check_array_rejects_lists_and_non_numeric_arrays():
 )
 def test_check_array_describes_what_it_got(value, described):
     """A numpy scalar is described by its dtype and value (value.item()), not by numpy's repr."""
-    with pytest.raises(AssertionError, match="^" + re.escape(f"dw should be a numpy array of shape (2,); it is {described}") + "$"):
+    with raises_flat("^" + re.escape(f"dw should be a numpy array of shape (2,); it is {described}") + "$"):
         check_array(value, "dw", (2,))
 
 
@@ -250,7 +270,7 @@ def test_check_close_passes_close_values():
 
 def test_check_close_reports_actual_and_expected():
     """A wrong value is reported with what was returned and what was expected."""
-    with pytest.raises(AssertionError, match=re.escape("loss returned 2.5, but the expected value is 2")):
+    with raises_flat(re.escape("loss returned a wrong value It returned 2.5, but the expected value is 2.")):
         check_close(2.5, 2.0, "loss")
 
 
@@ -260,8 +280,9 @@ def test_check_close_names_the_matching_mistake():
         (6.0, "the squared errors are summed instead of averaged (divide by N)"),
         (1.0, "the loss is halved"),
     ]
-    with pytest.raises(AssertionError, match=re.escape(
-            "loss returned 6: that is what you get when the squared errors are summed instead of averaged (divide by N)")) as info:
+    with raises_flat(re.escape(
+            "loss returned what you get when the squared errors are summed instead of averaged (divide by N) "
+            "(it returned 6)")) as info:
         check_close(6.0, 2.0, "loss", mistakes=mistakes)
     assert "halved" not in str(info.value)
 
@@ -269,7 +290,7 @@ def test_check_close_names_the_matching_mistake():
 def test_check_close_matches_array_mistakes():
     """Array-valued mistakes are matched too, and a mistake of another shape is not."""
     mistakes = [([1.0], "wrong shape, never matched"), ([-1.0, -2.0], "the sign is flipped")]
-    with pytest.raises(AssertionError, match="the sign is flipped"):
+    with raises_flat("the sign is flipped"):
         check_close([-1.0, -2.0], [1.0, 2.0], "dw", mistakes=mistakes)
 
 
@@ -284,20 +305,21 @@ def test_check_close_hides_the_expected_value_when_asked():
 
 def test_check_close_mentions_a_constant_ratio():
     """An array off by the same factor everywhere gets "2 times the expected value"."""
-    with pytest.raises(AssertionError, match=r"\(it is 2 times the expected value: an extra factor\?\)$"):
+    with raises_flat(r"^dw returned a wrong value: it is 2 times the expected value: an extra factor\? It returned"):
         check_close([2.0, -4.0, 0.0], [1.0, -2.0, 0.0], "dw")
 
 
 def test_check_close_mentions_a_reciprocal_ratio():
     """Half the expected value everywhere (a forgotten factor 2) gets "1/2 of the expected value"."""
-    with pytest.raises(AssertionError, match=re.escape(
-            "dw returned [1., 2.], but the expected value is [2., 4.] (it is 1/2 of the expected value: a missing factor?)")):
+    with raises_flat(re.escape(
+            "dw returned a wrong value: it is 1/2 of the expected value: a missing factor? "
+            "It returned [1., 2.], but the expected value is [2., 4.].")):
         check_close([1.0, 2.0], [2.0, 4.0], "dw")
 
 
 def test_check_close_mentions_a_sign_error():
     """The expected value with every sign flipped gets "the opposite sign"."""
-    with pytest.raises(AssertionError, match=re.escape("(it has the opposite sign: a sign error?)")) as info:
+    with raises_flat(re.escape("dw returned a wrong value: it has the opposite sign: a sign error?")) as info:
         check_close([-1.0, -2.0], [1.0, 2.0], "dw")
     assert "times the expected value" not in str(info.value)
 
@@ -308,12 +330,12 @@ def test_check_close_no_ratio_hint_unless_it_is_a_whole_factor(actual):
     that would point at the wrong mistake."""
     with pytest.raises(AssertionError) as info:
         check_close(actual, 1.0, "loss")
-    assert str(info.value) == f"loss returned {actual:g}, but the expected value is 1"
+    assert str(info.value) == f"loss returned a wrong value\nIt returned {actual:g}, but the expected value is 1."
 
 
 def test_check_close_mentions_a_ratio_of_n():
     """A loss summed instead of averaged over 3 examples is 3 times the expected value."""
-    with pytest.raises(AssertionError, match="it is 3 times the expected value"):
+    with raises_flat("it is 3 times the expected value"):
         check_close(6.0, 2.0, "loss")
 
 
@@ -326,7 +348,7 @@ def test_check_close_no_ratio_when_it_is_not_constant():
 
 def test_check_close_shape_mismatch_fails():
     """A result of another shape fails, even when its entries are the expected ones."""
-    with pytest.raises(AssertionError, match="dw returned"):
+    with raises_flat("dw returned"):
         check_close([[1.0, 2.0]], [1.0, 2.0], "dw")
 
 
@@ -347,8 +369,9 @@ def test_check_close_hidden_test_gives_no_ratio_hint(actual, expected):
     with pytest.raises(AssertionError) as info:
         check_close(actual, expected, "hidden loss", reveal=False)
     message = str(info.value)
-    assert message.endswith(", which is not the expected value")
-    assert "expected value:" not in message and "opposite sign" not in message and "(it " not in message
+    assert message.startswith("hidden loss returned a wrong value\n")
+    assert message.endswith(", which is not the expected value.")
+    assert "expected value:" not in message and "opposite sign" not in message and "times" not in message
 
 
 @pytest.mark.parametrize(
@@ -363,7 +386,7 @@ def test_check_close_hidden_test_gives_no_ratio_hint(actual, expected):
 )
 def test_check_close_non_numeric_result_is_an_assertion(actual, described):
     """A result that is not numbers (even a string that reads as the right number) fails, naming the function."""
-    with pytest.raises(AssertionError, match="^" + re.escape(
+    with raises_flat("^" + re.escape(
             f"loss should be a number or an array of numbers; it is {described}") + "$"):
         check_close(actual, 2.0, "loss")
 
@@ -372,7 +395,7 @@ def test_check_close_non_numeric_result_is_an_assertion(actual, described):
 @pytest.mark.parametrize("actual", [["2.0"], np.array(["2.0"]), np.array([2.0 + 1.0j])])
 def test_check_close_non_numeric_array_is_an_assertion(actual):
     """An array (or list) of strings, or of complex numbers, is not an array of real numbers and fails."""
-    with pytest.raises(AssertionError, match=re.escape("dw should be a number or an array of numbers; it is")):
+    with raises_flat(re.escape("dw should be a number or an array of numbers; it is")):
         check_close(actual, [2.0], "dw")
 
 
@@ -413,7 +436,7 @@ def test_call_recording_warnings_returns_the_result_and_numpys_runtime_warnings(
         X += 1
         return X
 
-    with pytest.raises(AssertionError, match="changed its input"):
+    with raises_flat("changed its input"):
         call_recording_warnings(in_place, np.array([1.0]))
 
 
@@ -432,10 +455,42 @@ def test_objects_that_convert_themselves_to_arrays_are_not_answers():
 
     for check in (lambda v: check_close(v, [2.0], "x"), lambda v: check_count(v, 1, "x"),
                   lambda v: check_close([v], [[2.0]], "x")):
-        with pytest.raises(AssertionError, match="should be a number or an array of numbers"):
+        with raises_flat("should be a number or an array of numbers"):
             check(PretendsToBe())
     # what students really return still passes: arrays, numpy and Python numbers, lists, ranges
     check_close(np.array([2.0]), [2.0], "x")
     check_close(np.float32(2.0), 2.0, "x")
     check_close([2, 3.0], [2.0, 3.0], "x")
     assert check_count(range(3), 3, "x").tolist() == [0.0, 1.0, 2.0]
+
+
+# ---------------------------------------------------------------- wrapped messages
+
+def test_messages_fit_the_lines_nbgrader_validate_prints():
+    """Every line of a failure survives `nbgrader validate`'s cut at 90 characters, first line included
+    after "AssertionError: "; code in backticks is never broken across lines."""
+    message = ("numerical_gradient with eps=0.1 returned what you get when you divide by eps instead of "
+               "2 * eps: the two points are 2 * eps apart; write `(f_plus - f_minus) / (2 * eps)`, not "
+               "`(f_plus - f_minus) / 2 * eps`\n(it returned [6.02, 24.02, 1.52])")
+    lines = wrapped(message).split("\n")
+    assert len(lines[0]) <= FIRST_LINE and all(len(line) <= LINE for line in lines)
+    assert " ".join(" ".join(lines).split()) == " ".join(message.split())
+    assert any("`(f_plus - f_minus) / 2 * eps`" in line for line in lines)
+    assert lines[-1] == "(it returned [6.02, 24.02, 1.52])"
+
+
+def test_a_known_mistake_is_named_before_the_values():
+    with pytest.raises(AssertionError) as info:
+        check_close([2.0, 4.0], [1.0, 2.0], "dw", mistakes=[([2.0, 4.0], "the factor 2 is doubled")])
+    first, *rest = str(info.value).split("\n")
+    assert first == "dw returned what you get when the factor 2 is doubled"
+    assert rest == ["(it returned [2., 4.])"]
+
+
+def test_check_that_fails_with_the_wrapped_message_only_when_the_condition_is_false():
+    from nettrain_lib.checks import check_that
+    check_that(np.all(np.array([1, 2]) > 0), "never shown")
+    message = "the validation rows are the LAST rows (as Keras takes them), not the first: take rows n_train..n-1"
+    with pytest.raises(AssertionError) as info:
+        check_that(False, message)
+    assert str(info.value) == wrapped(message) and "\n" in str(info.value)

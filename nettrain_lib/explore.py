@@ -6,16 +6,24 @@
 control's name to (the values it can take, its starting value); names become the sliders' labels.
 
 - Live (in a Jupyter kernel, with ipywidgets): one slider per control; moving one redraws the figure.
-- Static (ipywidgets missing, outside a kernel, NETTRAIN_STATIC set, or a graded run): one panel per
-  setting in `static`, side by side, so that the notebook reads the same without widgets, in a
-  rendered notebook, and under nbval, whose stored outputs must not depend on a slider. The test suite
-  sets NETTRAIN_STATIC=1.
+- Static (ipywidgets missing, outside a kernel, no front end that shows widgets, NETTRAIN_STATIC set,
+  or a graded run): one panel per setting in `static`, side by side, so that the notebook reads the
+  same without widgets, in a rendered notebook, and under nbval, whose stored outputs must not depend
+  on a slider. The test suite sets NETTRAIN_STATIC=1.
+
+A kernel alone does not mean someone sees the sliders: `jupyter nbconvert --execute` and nbclient run
+one too, and would save a widget view nobody can move instead of the figure. Sliders are shown when a
+front end that draws widgets started the kernel: JupyterLab, Notebook 7 and JupyterHub start it
+through jupyter_server, which sets JPY_SESSION_NAME; VS Code sets VSCODE_PID. NETTRAIN_LIVE=1 asks for
+sliders anywhere else.
 """
 import os
 
 import matplotlib.pyplot as plt
 
 PANEL_SIZE = (4.6, 3.7)          # inches per panel
+# Environment variables that say a front end drawing widgets started the kernel (see above).
+FRONT_ENDS = ("NETTRAIN_LIVE", "JPY_SESSION_NAME", "VSCODE_PID")
 
 
 def explore(draw, controls, *, static, panel_size=PANEL_SIZE):
@@ -31,8 +39,11 @@ def explore(draw, controls, *, static, panel_size=PANEL_SIZE):
 
 
 def live():
-    """Whether sliders can be shown: a Jupyter kernel with ipywidgets, not a test run or a graded run."""
+    """Whether sliders can be shown: a Jupyter kernel with ipywidgets, started by a front end that draws
+    widgets (or NETTRAIN_LIVE set); not a headless run, a test run or a graded run."""
     if os.environ.get("NETTRAIN_STATIC") or os.environ.get("NBGRADER_EXECUTION"):
+        return False
+    if not any(os.environ.get(name) for name in FRONT_ENDS):
         return False
     try:
         import ipywidgets  # noqa: F401

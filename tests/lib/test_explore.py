@@ -63,6 +63,9 @@ def test_live_shows_one_slider_per_control_and_redraws_on_every_move(monkeypatch
 def test_live_only_in_a_kernel_and_never_under_test_or_grading(monkeypatch):
     monkeypatch.delenv("NETTRAIN_STATIC", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    for name in explore_module.FRONT_ENDS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JPY_SESSION_NAME", "lessons/01_update_rule/01_update_rule.ipynb")
     assert explore_module.live() is False                            # pytest is not a Jupyter kernel
 
     class FakeKernelShell:
@@ -75,6 +78,26 @@ def test_live_only_in_a_kernel_and_never_under_test_or_grading(monkeypatch):
     monkeypatch.delenv("NETTRAIN_STATIC")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert explore_module.live() is False
+
+
+def test_a_headless_kernel_draws_the_static_panels(monkeypatch):
+    """nbconvert --execute and nbclient start a kernel without a front end that draws widgets: the
+    notebook they save must hold the figure, not a widget view. A front end's marker (or NETTRAIN_LIVE)
+    turns the sliders on."""
+    monkeypatch.delenv("NETTRAIN_STATIC", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    for name in explore_module.FRONT_ENDS:
+        monkeypatch.delenv(name, raising=False)
+
+    class FakeKernelShell:
+        kernel = object()
+
+    monkeypatch.setattr("IPython.get_ipython", lambda: FakeKernelShell())
+    assert explore_module.live() is False
+    for name in explore_module.FRONT_ENDS:
+        monkeypatch.setenv(name, "1")
+        assert explore_module.live() is True, name
+        monkeypatch.delenv(name)
 
 
 @pytest.mark.parametrize("controls, static, error, message", [
@@ -105,3 +128,28 @@ def test_an_error_in_draw_fails_the_cell_and_leaves_no_empty_figure(monkeypatch,
     with pytest.raises(NotImplementedError):
         explore(unfinished, CONTROLS, static=[{"lr": 0.01, "steps": 10}])
     assert plt.get_fignums() == [] and shown == []
+
+
+def test_a_notebook_executed_by_nbconvert_saves_the_figure(tmp_path):
+    """`jupyter nbconvert --execute` (no browser, a live kernel, ipywidgets installed) stores the static
+    panels as a PNG, not a widget view: what the README promises for headless runs."""
+    import os
+    import subprocess
+    import sys
+
+    import nbformat
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from nettrain_lib.explore import explore\n"
+        "explore(lambda ax, lr: ax.plot([0, 1], [0, lr]), {'lr': ([0.1, 0.3], 0.1)}, static=[{'lr': 0.1}])")])
+    path = tmp_path / "headless.ipynb"
+    nbformat.write(notebook, str(path))
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("NETTRAIN_STATIC", "NBGRADER_EXECUTION", *explore_module.FRONT_ENDS)}
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env["JUPYTER_DATA_DIR"] = str(tmp_path / "jupyter-data")        # no kernel registered by the user
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                    str(path)], env=env, check=True, capture_output=True, timeout=300)
+    outputs = nbformat.read(str(path), as_version=4).cells[0].outputs
+    kinds = [kind for output in outputs for kind in output.get("data", {})]
+    assert "image/png" in kinds, kinds
+    assert "application/vnd.jupyter.widget-view+json" not in kinds, kinds

@@ -321,7 +321,8 @@ def command_validate(args):
     """Run notebooks as the grader does, print each test's result, exit 1 if any test fails.
 
     Unlike `nbgrader validate`, whose exit code is 0 even when tests fail, this can gate a script
-    or a CI job. It uses the tests in the notebook itself (the visible ones), not the gradebook."""
+    or a CI job. It uses the tests in the notebook itself (the visible ones), not the gradebook.
+    Like `nbgrader validate`, it also names each written answer that is still empty (and exits 1)."""
     import nbformat
     from nbgrader import utils
 
@@ -365,7 +366,28 @@ def command_validate(args):
             message = "" if grade_id in passed else f"  {result.messages.get(grade_id, '')}"
             print(f"  {mark} {grade_id}{message}")
         all_passed = all_passed and len(passed) == len(tests)
+        empty = empty_answers(notebook)
+        for grade_id in empty:
+            print(f"  EMPTY {grade_id}: the written answer is still empty; write it in the cell that says "
+                  "YOUR ANSWER HERE")
+        all_passed = all_passed and not empty
     return 0 if all_passed else 1
+
+
+def empty_answers(notebook):
+    """grade_ids of the written (manually graded) answers still as released, as `nbgrader validate`
+    sees them: the cell's checksum unchanged, or nothing but the YOUR ANSWER HERE placeholder."""
+    from nbgrader import utils
+
+    empty = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code" or not (utils.is_grade(cell) and utils.is_solution(cell)):
+            continue
+        text = cell.source.strip()
+        unchanged = cell.metadata.nbgrader.get("checksum") == utils.compute_checksum(cell)
+        if unchanged or text in ("", "YOUR ANSWER HERE"):
+            empty.append(cell.metadata.nbgrader["grade_id"])
+    return empty
 
 
 def command_check_sandbox(args):

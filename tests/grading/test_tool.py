@@ -368,10 +368,39 @@ def test_validate_exits_1_when_a_test_fails_and_0_when_all_pass():
     assert blank.returncode == 1
     assert "0 of 5 tests pass" in blank.stdout and "FAIL test_mse_loss" in blank.stdout
     assert "mse_loss is not implemented yet" in blank.stdout
+    assert "EMPTY " in blank.stdout and "written answer is still empty" in blank.stdout
     solved = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate",
                              str(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb")], capture_output=True, text=True)
     assert solved.returncode == 0, solved.stdout + solved.stderr
-    assert "5 of 5 tests pass" in solved.stdout
+    assert "5 of 5 tests pass" in solved.stdout and "EMPTY" not in solved.stdout
+
+
+def test_validate_names_an_empty_written_answer_even_when_every_test_passes(tmp_path):
+    """Every test passes but the written answer is still the released placeholder: validate says so and
+    exits 1 (nbgrader validate says "You did not provide a response"); once written, it exits 0."""
+    import nbformat
+    from nbgrader import utils
+
+    from tests.support.coursetools import ROOT, fill_notebook, read_notebook, reference_sources
+
+    released = read_notebook(ROOT / "lessons" / LESSON / f"{LESSON}.ipynb")
+    notebook = fill_notebook(released, reference_sources(LESSON))
+    answers = [cell for cell in notebook.cells if cell.cell_type == "markdown" and utils.is_grade(cell)]
+    assert answers, "lesson 01 has no written answer"
+    path = tmp_path / f"{LESSON}.ipynb"
+    nbformat.write(notebook, str(path))
+    unanswered = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
+                                capture_output=True, text=True)
+    assert unanswered.returncode == 1, unanswered.stdout + unanswered.stderr
+    assert "5 of 5 tests pass" in unanswered.stdout
+    grade_id = answers[0].metadata.nbgrader["grade_id"]
+    assert f"EMPTY {grade_id}: the written answer is still empty" in unanswered.stdout
+    for cell in answers:
+        cell.source = "The loss falls fastest at the middle learning rate."
+    nbformat.write(notebook, str(path))
+    answered = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
+                              capture_output=True, text=True)
+    assert answered.returncode == 0 and "EMPTY" not in answered.stdout, answered.stdout + answered.stderr
 
 
 # ---------------------------------------------------------------------------------------------

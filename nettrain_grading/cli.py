@@ -358,20 +358,44 @@ def command_validate(args):
             all_passed = False
             continue
         result = LessonResult(lesson=spec.lesson, notebook=spec.notebook, status="graded")
+        crashed = failed_course_cells(job, runs[spec.lesson]["notebook"])
         grader.merge(notebook, job, runs[spec.lesson], spec, result)
         passed = [grade_id for grade_id, (score, points) in result.scores.items() if score == points]
         print(f"{path}: {len(passed)} of {len(tests)} tests pass")
         for grade_id in tests:
-            mark = "PASS" if grade_id in passed else "FAIL"
-            message = "" if grade_id in passed else f"  {result.messages.get(grade_id, '')}"
-            print(f"  {mark} {grade_id}{message}")
+            if grade_id in passed:
+                print(f"  PASS {grade_id}")
+                continue
+            print(f"  FAIL {grade_id}")
+            for line in result.messages.get(grade_id, "").split("\n"):
+                print(f"      {line}")
         all_passed = all_passed and len(passed) == len(tests)
+        for label, message in crashed[:3]:
+            print(f"  ERROR in {label} (a course cell, not a test): {message}")
+        if len(crashed) > 3:
+            print(f"  ... and {len(crashed) - 3} more course cells failed")
+        all_passed = all_passed and not crashed
         empty = empty_answers(notebook)
         for grade_id in empty:
             print(f"  EMPTY {grade_id}: the written answer is still empty; write it in the cell that says "
                   "YOUR ANSWER HERE")
         all_passed = all_passed and not empty
     return 0 if all_passed else 1
+
+
+def failed_course_cells(job, records):
+    """(label, message) of each cell that is neither a test nor a graded function and raised an error
+    in the notebook run: a demo cell that crashes on a result the tests accepted (a list where the
+    course needs an array), say. A function still raising NotImplementedError is reported by its test,
+    so the cells that fail only because of one are left out."""
+    crashed = []
+    for cell, record in zip(job["cells"], records):
+        if cell["test"] or cell["grade_id"] or record.get("status") != "error":
+            continue
+        if record.get("ename") == "NotImplementedError":
+            continue
+        crashed.append((f"cell {cell['cell']}", grader.message_of(record)))
+    return crashed
 
 
 def empty_answers(notebook):

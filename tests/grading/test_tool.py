@@ -368,6 +368,7 @@ def test_validate_exits_1_when_a_test_fails_and_0_when_all_pass():
     assert blank.returncode == 1
     assert "0 of 5 tests pass" in blank.stdout and "FAIL test_mse_loss" in blank.stdout
     assert "mse_loss is not implemented yet" in blank.stdout
+    assert "ERROR" not in blank.stdout          # course cells stopped by a missing function are not listed
     assert "EMPTY " in blank.stdout and "written answer is still empty" in blank.stdout
     solved = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate",
                              str(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb")], capture_output=True, text=True)
@@ -548,3 +549,24 @@ def test_hidden_tests_never_reach_the_sandbox_or_any_output(graded_class):
 def autograded_cell_with(course, student, start):
     graded = read_notebook(course / "autograded" / student / LESSON / f"{LESSON}.ipynb")
     return next(cell for cell in graded.cells if cell.source.lstrip().startswith(start))
+
+
+def test_validate_reports_a_course_cell_that_crashes(tmp_path):
+    """Every test passes, but a course cell fails on what a function returned: validate names the cell
+    and the error, and exits 1; a notebook that crashes must not validate as fine."""
+    import nbformat
+
+    from tests.support.coursetools import ROOT, read_notebook
+
+    notebook = read_notebook(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb")
+    crash = nbformat.v4.new_code_cell("history = [3.0, 2.0]\nprint(history.min())")
+    notebook.cells.insert(len(notebook.cells) - 1, crash)
+    path = tmp_path / f"{LESSON}.ipynb"
+    nbformat.write(notebook, str(path))
+    run = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "5 of 5 tests pass" in run.stdout
+    index = len(notebook.cells) - 2
+    assert (f"ERROR in cell {index} (a course cell, not a test): AttributeError: 'list' object has no "
+            "attribute 'min'") in run.stdout, run.stdout

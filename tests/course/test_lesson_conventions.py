@@ -66,6 +66,20 @@ def test_each_graded_function_has_one_test_cell_with_a_docstring_and_hidden_test
 
 
 @pytest.mark.parametrize("lesson", lesson_ids())
+def test_each_exercise_says_what_its_visible_test_checks(lesson):
+    """The markdown just above each graded function ends its exercise with "**Validate checks:** ...",
+    so that a student knows what a passing visible test means (tests/course/test_visible_checks.py
+    runs every typical mistake against those visible tests)."""
+    cells = notebook(lesson).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            text = next(c.source for c in reversed(cells[:index]) if c.cell_type == "markdown")
+            assert "**Validate checks:**" in text, (
+                f"{lesson}: the exercise text above {grade_id(cell)} does not end with a "
+                "'**Validate checks:** ...' line naming what its visible test checks")
+
+
+@pytest.mark.parametrize("lesson", lesson_ids())
 def test_structure_of_the_notebook(lesson):
     cells = notebook(lesson).cells
     assert cells[0].cell_type == "markdown" and cells[0].source.startswith(f"# Lesson {lesson[:2]}"), (

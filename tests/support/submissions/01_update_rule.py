@@ -46,11 +46,16 @@ def mse_gradients(X, y, w, b):
     r = y - (X @ w + b)
     return 2 * X.T @ r / len(y), 2 * np.sum(r) / len(y)
 """, "sign is flipped"),
-        ("one mean over all entries (passes the visible D=1 test)", """
+        ("one mean over all entries", """
 def mse_gradients(X, y, w, b):
     r = X @ w + b - y
     return 2 * np.mean(X * r[:, None]), 2 * np.mean(r)
 """, "numpy array of shape (1,)"),
+        ("sums over the features (axis=1) instead of the examples", """
+def mse_gradients(X, y, w, b):
+    r = X @ w + b - y
+    return 2 * np.sum(X * r[:, None], axis=1) / len(X), 2 * np.sum(r) / len(X)
+""", "should have shape (1,)"),
         ("column vector instead of (D,)", """
 def mse_gradients(X, y, w, b):
     r = (X @ w + b - y).reshape(-1, 1)
@@ -94,7 +99,7 @@ def numerical_gradient(f, x, eps=1e-6):
         grad[i] = (up - down) / (2 * eps)
     return grad
 """, "changed its input"),
-        ("loops over rows only (passes the visible 1-D test)", """
+        ("loops over rows only", """
 def numerical_gradient(f, x, eps=1e-6):
     grad = np.zeros_like(x)
     for i in range(len(x)):
@@ -106,8 +111,8 @@ def numerical_gradient(f, x, eps=1e-6):
         x[i] = old
         grad[i] = (up - down) / (2 * eps)
     return grad
-""", "whole row"),
-        ("nudges a reshaped copy, which is a copy for a transposed x (passes the visible test)", """
+""", "whole row at once"),
+        ("nudges a reshaped copy, which is a copy for a transposed x", """
 def numerical_gradient(f, x, eps=1e-6):
     flat = x.reshape(-1)
     grad = np.zeros(flat.size)
@@ -135,6 +140,31 @@ def numerical_gradient(f, x, eps=1e-6):
         grad[i] = (up - down) / (2 * h)
     return grad
 """, "eps argument is ignored"),
+        ("divides by 2 and then multiplies by eps: `/ 2 * eps`", """
+def numerical_gradient(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f(x)
+        x[i] = old - eps
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / 2 * eps
+    return grad
+""", "multiplies by eps"),
+        ("never puts the entry back", """
+def numerical_gradient(f, x, eps=1e-6):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
+        up = f(x)
+        x[i] = old - eps
+        down = f(x)
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+""", "changed its input"),
     ],
     "gradient_descent_step": [
         ("sign error", """
@@ -150,7 +180,7 @@ def gradient_descent_step(param, grad, lr):
 def gradient_descent_step(param, grad, lr):
     return lr * grad
 """, "return the step"),
-        ("copies with .copy(), which floats do not have (passes the visible test)", """
+        ("copies with .copy(), which floats do not have", """
 def gradient_descent_step(param, grad, lr):
     new_param = param.copy()
     new_param -= lr * grad
@@ -193,7 +223,7 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
 """, "b never changes"),
-        ("w0=None always gives one weight (passes the visible D=1 test)", """
+        ("w0=None always gives one weight", """
 def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
     w = np.zeros(1) if w0 is None else w0.copy()
     b = b0
@@ -204,7 +234,7 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         b = b - lr * db
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
-""", "Error"),
+""", "one zero per feature"),
         ("db computed after w was updated", """
 def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
     w = np.zeros(X.shape[1]) if w0 is None else w0.copy()
@@ -228,7 +258,7 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
 """, "One too many"),
-        ("ignores w0 and b0 (passes the visible test)", """
+        ("ignores w0 and b0", """
 def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
     w = np.zeros(X.shape[1])
     b = 0.0
@@ -240,6 +270,30 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         losses.append(mse_loss(X, y, w, b))
     return w, b, losses
 """, "w0 and b0 are ignored"),
+        ("ignores b0 (starts from b = 0)", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros(X.shape[1]) if w0 is None else w0.copy()
+    b = 0.0
+    losses = [mse_loss(X, y, w, b)]
+    for _ in range(n_steps):
+        dw, db = mse_gradients(X, y, w, b)
+        w = w - lr * dw
+        b = b - lr * db
+        losses.append(mse_loss(X, y, w, b))
+    return w, b, losses
+""", "b0 is ignored"),
+        ("w0=None gives one zero per example (X.shape[0])", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros(X.shape[0]) if w0 is None else w0.copy()
+    b = b0
+    losses = [mse_loss(X, y, w, b)]
+    for _ in range(n_steps):
+        dw, db = mse_gradients(X, y, w, b)
+        w = w - lr * dw
+        b = b - lr * db
+        losses.append(mse_loss(X, y, w, b))
+    return w, b, losses
+""", "one zero per feature"),
     ],
 }
 
@@ -310,6 +364,20 @@ def numerical_gradient(f, x, eps=1e-6):
         it.iternext()
     return grad
 """),
+        ("nudges a copy of x, flat index through np.unravel_index", """
+def numerical_gradient(f, x, eps=1e-6):
+    work = x.copy()
+    grad = np.zeros(x.shape)
+    for k in range(x.size):
+        idx = np.unravel_index(k, x.shape)
+        work[idx] = x[idx] + eps
+        plus = f(work)
+        work[idx] = x[idx] - eps
+        minus = f(work)
+        work[idx] = x[idx]
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+"""),
     ],
     "gradient_descent_step": [
         ("np.subtract", """
@@ -320,6 +388,12 @@ def gradient_descent_step(param, grad, lr):
 def gradient_descent_step(param, grad, lr):
     step = -lr * grad
     return param + step
+"""),
+        ("np.copy, then subtract in the copy (a 0-d array for a float)", """
+def gradient_descent_step(param, grad, lr):
+    new_param = np.copy(param)
+    new_param -= lr * np.asarray(grad)
+    return new_param
 """),
     ],
     "gradient_descent": [
@@ -350,6 +424,19 @@ def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
         history.append(mse_loss(X, y, w, b))
         k += 1
     return w, b, history
+"""),
+        ("zeros_like(X[0]) for w0=None, w0 + 0.0 as the copy", """
+def gradient_descent(X, y, lr, n_steps, w0=None, b0=0.0):
+    w = np.zeros_like(X[0], dtype=float) if w0 is None else w0 + 0.0
+    b = b0
+    losses = []
+    for step in range(n_steps + 1):
+        losses.append(mse_loss(X, y, w, b))
+        if step == n_steps:
+            break
+        dw, db = mse_gradients(X, y, w, b)
+        w, b = w - lr * dw, b - lr * db
+    return w, b, losses
 """),
     ],
 }

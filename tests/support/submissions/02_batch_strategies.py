@@ -19,6 +19,20 @@ def make_batches(n_samples, batch_size):
 def make_batches(n_samples, batch_size):
     return [np.arange(start, min(start + batch_size + 1, n_samples)) for start in range(0, n_samples, batch_size)]
 """, "but the batches are"),
+        ("float index arrays (np.arange of a float start)", """
+def make_batches(n_samples, batch_size):
+    return [np.arange(k * batch_size, min((k + 1) * batch_size, n_samples))
+            for k in np.arange(np.ceil(n_samples / batch_size))]
+""", "indices must be integers"),
+        ("yields the batches (a generator, not a list)", """
+def make_batches(n_samples, batch_size):
+    for start in range(0, n_samples, batch_size):
+        yield np.arange(start, min(start + batch_size, n_samples))
+""", "not a list"),
+        ("n // batch_size + 1 batches: an empty one when batch_size divides n_samples", """
+def make_batches(n_samples, batch_size):
+    return [np.arange(k * batch_size, min((k + 1) * batch_size, n_samples)) for k in range(n_samples // batch_size + 1)]
+""", "gave an empty batch"),
     ],
     "train_linear_regression": [
         ("sums the batch's gradients", """
@@ -85,7 +99,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "last, smaller batch skipped"),
-        ("one permutation for all epochs (passes the visible test)", """
+        ("one permutation for all epochs", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -100,8 +114,8 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
             step_loss.append(mse_loss(X, y, w, b))
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
-""", "all 4 epochs used the same batches"),
-        ("draws batches with replacement (passes the visible test)", """
+""", "epochs used the same batches"),
+        ("draws batches with replacement", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -117,7 +131,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "exactly once per epoch"),
-        ("shuffles X but not y (passes the visible test)", """
+        ("shuffles X but not y", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -132,7 +146,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "each row keeps its target"),
-        ("shuffles after each epoch, so the first is in order (passes the visible test)", """
+        ("shuffles after each epoch, so the first is in order", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -150,7 +164,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
             order = rng.permutation(n)
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "the first one included"),
-        ("divides the last, smaller batch by batch_size (passes the visible test)", """
+        ("divides the last, smaller batch by batch_size", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -166,7 +180,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "divide by the batch's own size"),
-        ("shuffles with np.random instead of rng (passes the visible test)", """
+        ("shuffles with np.random instead of rng", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     w, b = np.zeros(d), 0.0
@@ -182,6 +196,137 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """, "not from np.random"),
+        ("returns step_loss and epoch_loss as Python lists", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": step_loss, "epoch_loss": epoch_loss, "path": np.array(path)}
+""", "not a numpy array"),
+        ("returns path as a list of arrays", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": path}
+""", "path is a list, not a numpy array"),
+        ("records the loss before each update", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            step_loss.append(mse_loss(X, y, w, b))
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "before each update"),
+        ("epoch_loss is the mean of the epoch's step losses", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(np.mean(step_loss[-((n + batch_size - 1) // batch_size):]))
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "mean of the epoch's step losses"),
+        ("ignores rng: always the natural order", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "every epoch came in the natural order"),
+        ("makes its own generator instead of using rng", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = np.random.default_rng().permutation(n) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "not from np.random or a new generator"),
+        ("shuffles X and y in place with rng.shuffle", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        if rng is not None:
+            rng.shuffle(X)
+            rng.shuffle(y)
+        order = np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "changed its input"),
+        ("shuffles X and y with two different permutations", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        Xe = X[rng.permutation(n)] if rng is not None else X
+        ye = y[rng.permutation(n)] if rng is not None else y
+        for start in range(0, n, batch_size):
+            dw, db = mse_gradients(Xe[start:start + batch_size], ye[start:start + batch_size], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+""", "each row keeps its target"),
     ],
 }
 
@@ -205,7 +350,7 @@ def make_batches(n_samples, batch_size):
 """),
     ],
     "train_linear_regression": [
-        ("own gradient formulas, preallocated path, lists", """
+        ("own gradient formulas, preallocated path, lists turned into arrays at the end", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
     n, d = X.shape
     steps = -(-n // batch_size)
@@ -224,7 +369,7 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
             path[k, :d], path[k, d] = w, b
             step_loss.append(float(np.mean((X @ w + b - y) ** 2)))
         epoch_loss.append(step_loss[-1])
-    return dict(w=w, b=b, step_loss=step_loss, epoch_loss=epoch_loss, path=path)
+    return dict(w=w, b=b, step_loss=np.array(step_loss), epoch_loss=np.array(epoch_loss), path=path)
 """),
         ("uses make_batches and reorders with the permutation", """
 def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
@@ -242,6 +387,75 @@ def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
         epoch_loss.append(step_loss[-1])
     return {"w": theta[:-1], "b": theta[-1], "path": np.vstack(history),
             "step_loss": np.asarray(step_loss), "epoch_loss": np.asarray(epoch_loss)}
+"""),
+        ("rng.shuffle of an index array, batches sliced from reordered copies", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n = len(X)
+    w, b = np.zeros(X.shape[1]), 0.0
+    path, step_loss, epoch_loss = [np.r_[w, b]], [], []
+    for _ in range(epochs):
+        idx = np.arange(n)
+        if rng is not None:
+            rng.shuffle(idx)
+        Xs, ys = X[idx], y[idx]
+        for i in range(0, n, batch_size):
+            xb, yb = Xs[i:i + batch_size], ys[i:i + batch_size]
+            err = xb @ w + b - yb
+            w = w - lr * (2 / len(yb)) * (xb.T @ err)
+            b = b - lr * (2 / len(yb)) * err.sum()
+            path.append(np.r_[w, b])
+            step_loss.append(np.mean((X @ w + b - y) ** 2))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": float(b), "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss),
+            "path": np.array(path)}
+"""),
+        ("rng.choice(n, n, replace=False)", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.choice(n, n, replace=False) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+"""),
+        ("rng.permuted of an index array", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = rng.permuted(np.arange(n)) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
+"""),
+        ("argsort of rng.random(n)", """
+def train_linear_regression(X, y, batch_size, lr, epochs, rng=None):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    path, step_loss, epoch_loss = [np.append(w, b)], [], []
+    for _ in range(epochs):
+        order = np.argsort(rng.random(n)) if rng is not None else np.arange(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            dw, db = mse_gradients(X[rows], y[rows], w, b)
+            w, b = w - lr * dw, b - lr * db
+            path.append(np.append(w, b))
+            step_loss.append(mse_loss(X, y, w, b))
+        epoch_loss.append(step_loss[-1])
+    return {"w": w, "b": b, "step_loss": np.array(step_loss), "epoch_loss": np.array(epoch_loss), "path": np.array(path)}
 """),
     ],
 }

@@ -17,13 +17,17 @@ def steps_per_epoch(n_samples, batch_size):
         ("np.ceil, a float", """
 def steps_per_epoch(n_samples, batch_size):
     return np.ceil(n_samples / batch_size)
-""", "round up with math.ceil"),
+""", "Round up with math.ceil"),
+        ("rounds to the nearest (round)", """
+def steps_per_epoch(n_samples, batch_size):
+    return round(n_samples / batch_size)
+""", "round up, not down"),
     ],
     "total_iterations": [
         ("epochs * N / B", """
 def total_iterations(n_samples, batch_size, epochs):
     return epochs * n_samples / batch_size
-""", "every epoch takes a whole number of steps"),
+""", "Every epoch takes a whole number of steps"),
         ("ignores the last, smaller batch", """
 def total_iterations(n_samples, batch_size, epochs):
     return epochs * (n_samples // batch_size)
@@ -31,11 +35,19 @@ def total_iterations(n_samples, batch_size, epochs):
         ("ceil over the whole run", """
 def total_iterations(n_samples, batch_size, epochs):
     return math.ceil(epochs * n_samples / batch_size)
-""", "expected 3 steps per epoch * 5 epochs = 15"),
+""", "rounded up once over the whole run"),
         ("returns a float", """
 def total_iterations(n_samples, batch_size, epochs):
     return float(epochs * math.ceil(n_samples / batch_size))
 """, "return an int"),
+        ("adds one to the floor in every epoch", """
+def total_iterations(n_samples, batch_size, epochs):
+    return epochs * (n_samples // batch_size + 1)
+""", "there is no extra batch"),
+        ("adds epochs to the steps", """
+def total_iterations(n_samples, batch_size, epochs):
+    return epochs + math.ceil(n_samples / batch_size)
+""", "expected 3 steps per epoch * 5 epochs = 15"),
     ],
     "iterate_minibatches": [
         ("shuffles the caller's arrays in place", """
@@ -47,7 +59,7 @@ def iterate_minibatches(X, y, batch_size, rng=None):
     for start in range(0, len(X), batch_size):
         yield X[start:start + batch_size], y[start:start + batch_size]
 """, "changed its input"),
-        ("shuffles X and y with different permutations (passes the visible test)", """
+        ("shuffles X and y with different permutations", """
 def iterate_minibatches(X, y, batch_size, rng=None):
     if rng is not None:
         X = X[rng.permutation(len(X))]
@@ -62,7 +74,7 @@ def iterate_minibatches(X, y, batch_size, rng=None):
         rows = order[k * batch_size:(k + 1) * batch_size]
         yield X[rows], y[rows]
 """, "last, smaller batch"),
-        ("draws rows with replacement (passes the visible test)", """
+        ("draws rows with replacement", """
 def iterate_minibatches(X, y, batch_size, rng=None):
     order = rng.integers(0, len(X), size=len(X)) if rng is not None else np.arange(len(X))
     for start in range(0, len(X), batch_size):
@@ -82,7 +94,7 @@ def iterate_minibatches(X, y, batch_size, rng=None):
     for start in range(0, len(X), batch_size):
         yield order[start:start + batch_size]
 """, "should yield pairs"),
-        ("one permutation kept between calls (passes the visible test)", """
+        ("one permutation kept between calls", """
 _CACHED_ORDER = {}
 def iterate_minibatches(X, y, batch_size, rng=None):
     if rng is None:
@@ -93,13 +105,64 @@ def iterate_minibatches(X, y, batch_size, rng=None):
         rows = order[start:start + batch_size]
         yield X[rows], y[rows]
 """, "two epochs came in the same order"),
-        ("uses np.random instead of the rng (passes the visible test)", """
+        ("uses np.random instead of the rng", """
 def iterate_minibatches(X, y, batch_size, rng=None):
     order = np.random.permutation(len(X)) if rng is not None else np.arange(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start:start + batch_size]
         yield X[rows], y[rows]
 """, "not from np.random"),
+        ("copies X and y, then rng.shuffle of each (rows no longer paired)", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    X, y = X.copy(), y.copy()
+    if rng is not None:
+        rng.shuffle(X)
+        rng.shuffle(y)
+    for start in range(0, len(X), batch_size):
+        yield X[start:start + batch_size], y[start:start + batch_size]
+""", "rows of X and y were separated"),
+        ("rng.shuffle(X) on the caller's arrays (Nielsen style)", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    if rng is not None:
+        state = rng.bit_generator.state
+        rng.shuffle(X)
+        rng.bit_generator.state = state
+        rng.shuffle(y)
+    for start in range(0, len(X), batch_size):
+        yield X[start:start + batch_size], y[start:start + batch_size]
+""", "changed its input"),
+        ("draws each batch at random (CS231n style)", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    for start in range(0, len(X), batch_size):
+        if rng is None:
+            rows = np.arange(start, min(start + batch_size, len(X)))
+        else:
+            rows = rng.choice(len(X), min(batch_size, len(X) - start), replace=False)
+        yield X[rows], y[rows]
+""", "exactly once per epoch"),
+        ("a new permutation for every batch", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    for start in range(0, len(X), batch_size):
+        order = rng.permutation(len(X)) if rng is not None else np.arange(len(X))
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows]
+""", "exactly once per epoch"),
+        ("a generator with a fixed seed inside, not the rng given", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    order = np.random.default_rng(0).permutation(len(X)) if rng is not None else np.arange(len(X))
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows]
+""", "two epochs came in the same order"),
+        ("shuffles even without an rng", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    if rng is None:
+        rng = np.random.default_rng()
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], y[rows]
+""", "Without rng, the order should be 0, 1, 2"),
     ],
 }
 
@@ -150,6 +213,32 @@ def iterate_minibatches(X, y, batch_size, rng=None):
         rows = order[start:start + batch_size]
         batches.append((X[rows], y[rows]))
     return iter(batches)
+"""),
+        ("rng.shuffle of an index array", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    rows = np.arange(len(X))
+    if rng is not None:
+        rng.shuffle(rows)
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        yield X[batch], y[batch]
+"""),
+        ("rng.choice(n, n, replace=False)", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    n = X.shape[0]
+    order = rng.choice(n, n, replace=False) if rng is not None else range(n)
+    order = list(order)
+    while order:
+        rows, order = order[:batch_size], order[batch_size:]
+        yield X[rows], y[rows]
+"""),
+        ("argsort of rng.random, batches as lists of rows", """
+def iterate_minibatches(X, y, batch_size, rng=None):
+    n = len(y)
+    order = np.argsort(rng.random(n)) if rng is not None else np.arange(n)
+    for k in range(-(-n // batch_size)):
+        rows = order[k * batch_size:(k + 1) * batch_size]
+        yield X[rows], y[rows]
 """),
     ],
 }

@@ -19,6 +19,15 @@ def min_max_fit(X):
     low = X.min(axis=0)
     return low, X.max(axis=0) - low
 """, "the range x_max - x_min"),
+        ("returns Python lists instead of numpy arrays", """
+def min_max_fit(X):
+    return list(X.min(axis=0)), list(X.max(axis=0))
+""", "should be a numpy array"),
+        ("sorts X in place", """
+def min_max_fit(X):
+    X.sort(axis=0)
+    return X[0], X[-1]
+""", "changed its input"),
     ],
     "min_max_transform": [
         ("divides by x_max instead of (x_max - x_min)", """
@@ -46,7 +55,7 @@ def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
     unit = np.where(span > 0, (X - x_min) / np.where(span > 0, span, 1.0), 0.0)
     return unit * (high - low)
 """, "do not add low"),
-        ("hard-codes [-1, 1] as 2 * unit - 1 (passes the visible [-1, 1] test)", """
+        ("hard-codes [-1, 1] as 2 * unit - 1", """
 def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
     span = x_max - x_min
     unit = np.where(span > 0, (X - x_min) / np.where(span > 0, span, 1.0), 0.0)
@@ -80,6 +89,31 @@ def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
     unit = np.where(span > 0, (X - x_min) / np.where(span > 0, span, 1.0), 0.0)
     return low + np.clip(unit, 0.0, 1.0) * (high - low)
 """, "you clip to feature_range"),
+        ("safe span, but constant features are not set to low (wrong on new rows)", """
+def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
+    low, high = feature_range
+    span = x_max - x_min
+    return low + (X - x_min) / np.where(span > 0, span, 1.0) * (high - low)
+""", "A constant feature must map to low"),
+        ("constant features set to 0 instead of low", """
+def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
+    low, high = feature_range
+    span = x_max - x_min
+    safe = np.where(span > 0, span, 1.0)
+    return np.where(span > 0, low + (X - x_min) / safe * (high - low), 0.0)
+""", "A constant feature must map to low"),
+        ("adds a small eps to the span", """
+def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
+    low, high = feature_range
+    return low + (X - x_min) / (x_max - x_min + 1e-8) * (high - low)
+""", "Adding a small eps to the span"),
+        ("multiplies by high instead of (high - low)", """
+def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
+    low, high = feature_range
+    span = x_max - x_min
+    unit = np.where(span > 0, (X - x_min) / np.where(span > 0, span, 1.0), 0.0)
+    return low + unit * high
+""", "you multiply by high instead of (high - low)"),
     ],
     "standardize_fit": [
         ("sample std (ddof=1)", """
@@ -94,11 +128,21 @@ def standardize_fit(X):
 def standardize_fit(X):
     return X.mean(axis=0), X.var(axis=0)
 """, "you return the variance"),
-        ("one-pass formula loses digits far from zero (passes the visible test)", """
+        ("one-pass formula loses digits far from zero", """
 def standardize_fit(X):
     mean = X.mean(axis=0)
     return mean, np.sqrt(np.abs(np.mean(X ** 2, axis=0) - mean ** 2))
 """, "loses every digit"),
+        ("one-pass formula without abs (sum of squares over N)", """
+def standardize_fit(X):
+    n = len(X)
+    mean = X.sum(axis=0) / n
+    return mean, np.sqrt(np.sum(X * X, axis=0) / n - mean * mean)
+""", "loses every digit"),
+        ("one number for the whole array", """
+def standardize_fit(X):
+    return X.mean(), X.std()
+""", "one number for the whole array"),
     ],
     "standardize_transform": [
         ("NaN for a feature with zero std", """
@@ -113,7 +157,7 @@ def standardize_transform(X, mean, std):
         ("adds a small eps to std", """
 def standardize_transform(X, mean, std):
     return (X - mean) / (std + 1e-8)
-""", "adding a small eps to std"),
+""", "Adding a small eps to std"),
         ("multiplies by std", """
 def standardize_transform(X, mean, std):
     return (X - mean) * std
@@ -130,6 +174,15 @@ def standardize_transform(X, mean, std):
     X[:, std == 0] = 0.0
     return X
 """, "changed its input"),
+        ("safe std, but zero-std features are not set to 0 (wrong on new rows)", """
+def standardize_transform(X, mean, std):
+    return (X - mean) / np.where(std > 0, std, 1.0)
+""", "A feature with zero std must become 0"),
+        ("divides by the variance", """
+def standardize_transform(X, mean, std):
+    var = std ** 2
+    return np.where(std > 0, (X - mean) / np.where(std > 0, var, 1.0), 0.0)
+""", "you divide by the variance"),
     ],
     "l2_normalize": [
         ("norm of each column instead of each row", """
@@ -163,9 +216,19 @@ def l2_normalize(X):
     norms = np.abs(X).sum(axis=1, keepdims=True)
     return X / np.where(norms > 0, norms, 1.0)
 """, "L1 norm"),
+        ("np.where still divides by zero (RuntimeWarning)", """
+def l2_normalize(X):
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    return np.where(norms > 0, X / norms, 0.0)
+""", "numpy warned"),
+        ("divides by the norm of the whole matrix", """
+def l2_normalize(X):
+    total = np.linalg.norm(X)
+    return X / total if total > 0 else X.copy()
+""", "each row needs its own norm"),
     ],
     "normalize_splits": [
-        ("unknown methods fall through to l2 (passes the visible test)", """
+        ("unknown methods fall through to l2", """
 def normalize_splits(X_train, X_test, method):
     if method == "minmax":
         x_min, x_max = min_max_fit(X_train)
@@ -174,7 +237,40 @@ def normalize_splits(X_train, X_test, method):
         mean, std = standardize_fit(X_train)
         return standardize_transform(X_train, mean, std), standardize_transform(X_test, mean, std)
     return l2_normalize(X_train), l2_normalize(X_test)
-""", "an unknown method must raise ValueError"),
+""", "An unknown method must raise ValueError"),
+        ("returns None for an unknown method", """
+def normalize_splits(X_train, X_test, method):
+    if method == "minmax":
+        x_min, x_max = min_max_fit(X_train)
+        return min_max_transform(X_train, x_min, x_max), min_max_transform(X_test, x_min, x_max)
+    if method == "standard":
+        mean, std = standardize_fit(X_train)
+        return standardize_transform(X_train, mean, std), standardize_transform(X_test, mean, std)
+    if method == "l2":
+        return l2_normalize(X_train), l2_normalize(X_test)
+""", "returned None"),
+        ("a ValueError that does not say what was received", """
+def normalize_splits(X_train, X_test, method):
+    if method == "l2":
+        return l2_normalize(X_train), l2_normalize(X_test)
+    if method == "minmax":
+        stats = min_max_fit(X_train)
+        return min_max_transform(X_train, *stats), min_max_transform(X_test, *stats)
+    if method == "standard":
+        stats = standardize_fit(X_train)
+        return standardize_transform(X_train, *stats), standardize_transform(X_test, *stats)
+    raise ValueError("unknown normalization method")
+""", "The ValueError must say what was received"),
+        ("a dictionary lookup raises KeyError for an unknown method", """
+def normalize_splits(X_train, X_test, method):
+    fit, transform = {"minmax": (min_max_fit, min_max_transform),
+                      "standard": (standardize_fit, standardize_transform),
+                      "l2": (None, None)}[method]
+    if fit is None:
+        return l2_normalize(X_train), l2_normalize(X_test)
+    stats = fit(X_train)
+    return transform(X_train, *stats), transform(X_test, *stats)
+""", "not KeyError"),
         ("each split scaled with its own statistics", """
 def normalize_splits(X_train, X_test, method):
     if method == "minmax":
@@ -258,6 +354,13 @@ def min_max_fit(X):
 """),
     ],
     "min_max_transform": [
+        ("np.where on the result, with a safe span", """
+def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
+    low, high = feature_range
+    span = x_max - x_min
+    scaled = low + (X - x_min) / np.where(span == 0, 1.0, span) * (high - low)
+    return np.where(span == 0, low, scaled)
+"""),
         ("np.divide with where= and out=", """
 def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
     low, high = feature_range
@@ -279,6 +382,13 @@ def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
 """),
     ],
     "standardize_fit": [
+        ("the shortcut formula on data shifted by the first row (stable)", """
+def standardize_fit(X):
+    shifted = X - X[0]
+    mean_shifted = shifted.mean(axis=0)
+    variance = np.mean(shifted ** 2, axis=0) - mean_shifted ** 2
+    return X[0] + mean_shifted, np.sqrt(np.maximum(variance, 0.0))
+"""),
         ("np.var, then the square root", """
 def standardize_fit(X):
     return np.mean(X, axis=0), np.sqrt(np.var(X, axis=0))
@@ -295,6 +405,13 @@ def standardize_fit(X):
 """),
     ],
     "standardize_transform": [
+        ("a copy, then column by column", """
+def standardize_transform(X, mean, std):
+    Z = np.array(X, dtype=float)
+    for j in range(Z.shape[1]):
+        Z[:, j] = (Z[:, j] - mean[j]) / std[j] if std[j] > 0 else 0.0
+    return Z
+"""),
         ("np.divide with where= and out=", """
 def standardize_transform(X, mean, std):
     return np.divide(X - mean, std, out=np.zeros(np.shape(X)), where=std > 0)
@@ -324,6 +441,18 @@ def l2_normalize(X):
 """),
     ],
     "normalize_splits": [
+        ("a dictionary lookup whose KeyError becomes a ValueError", """
+def normalize_splits(X_train, X_test, method):
+    scalers = {"minmax": (min_max_fit, min_max_transform), "standard": (standardize_fit, standardize_transform)}
+    if method == "l2":
+        return l2_normalize(X_train), l2_normalize(X_test)
+    try:
+        fit, transform = scalers[method]
+    except KeyError:
+        raise ValueError(f"method must be one of {sorted(scalers) + ['l2']}, not {method!r}") from None
+    stats = fit(X_train)
+    return transform(X_train, *stats), transform(X_test, *stats)
+"""),
         ("a table of fit/transform pairs", """
 def normalize_splits(X_train, X_test, method):
     scalers = {"minmax": (min_max_fit, min_max_transform), "standard": (standardize_fit, standardize_transform)}

@@ -14,13 +14,17 @@ def relu(x):
 def relu(x):
     x[x < 0] = 0
     return x
-""", "changed its input"),
+""", "`x[x < 0] = 0` changes the caller's x"),
+        ("np.max instead of np.maximum", """
+def relu(x):
+    return np.max(x, 0)
+""", "np.maximum(x, 0) compares entry by entry"),
     ],
     "relu_backward": [
-        ("divides by x (passes the visible test)", """
+        ("divides by x", """
 def relu_backward(d_out, x):
     return d_out * np.maximum(x, 0) / x
-""", "no division by x"),
+""", "nan or inf where x == 0: no division by x"),
         ("the mask only", """
 def relu_backward(d_out, x):
     return (x > 0).astype(float)
@@ -33,6 +37,15 @@ def relu_backward(d_out, x):
 def relu_backward(d_out, x):
     return np.maximum(x, 0)
 """, "you return relu(x)"),
+        ("multiplies d_out by relu(x)", """
+def relu_backward(d_out, x):
+    return d_out * np.maximum(x, 0)
+""", "you multiply d_out by relu(x)"),
+        ("zeroes d_out in place", """
+def relu_backward(d_out, x):
+    d_out[x <= 0] = 0
+    return d_out
+""", "`d_out[x < 0] = 0` changes the caller's d_out"),
     ],
     "dense_forward": [
         ("bias forgotten", """
@@ -42,10 +55,10 @@ def dense_forward(X, W, b):
         ("W @ X", """
 def dense_forward(X, W, b):
     return W @ X + b
-""", "could not be broadcast"),
+""", "the shapes do not fit"),
     ],
     "dense_backward": [
-        ("db summed over the units (passes the visible test with a diagonal d_out)", """
+        ("db summed over the units", """
 def dense_backward(d_out, X, W):
     return d_out @ W.T, X.T @ d_out, d_out.sum(axis=1)
 """, "axis=0, one value per unit"),
@@ -83,6 +96,22 @@ def validation_split_indices(n_samples, validation_split):
     order = np.random.default_rng(0).permutation(n_samples)
     return order[:n_train], order[n_train:]
 """, "in order"),
+        ("np.floor gives float indices", """
+def validation_split_indices(n_samples, validation_split):
+    n_train = np.floor(n_samples * (1 - validation_split))
+    return np.arange(n_train), np.arange(n_train, n_samples)
+""", "the indices should be integers"),
+        ("counts the validation rows with ceil", """
+def validation_split_indices(n_samples, validation_split):
+    n_val = math.ceil(n_samples * validation_split)
+    return np.arange(n_samples - n_val), np.arange(n_samples - n_val, n_samples)
+""", "118.99999999999999"),
+        ("negative slicing: indices[-0:] is everything", """
+def validation_split_indices(n_samples, validation_split):
+    n_val = n_samples - math.floor(n_samples * (1 - validation_split))
+    indices = np.arange(n_samples)
+    return indices[:-n_val], indices[-n_val:]
+""", "with validation_split=0.0 every row trains"),
     ],
     "early_stopping_epoch": [
         ("one epoch too late", """
@@ -97,7 +126,7 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
                 return epoch
     return None
 """, "expected 3"),
-        ("compares with the previous epoch (passes the visible test)", """
+        ("compares with the previous epoch", """
 def early_stopping_epoch(val_losses, patience, min_delta=0.0):
     wait = 0
     for epoch in range(1, len(val_losses)):
@@ -109,7 +138,7 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
                 return epoch
     return None
 """, "BEST loss so far"),
-        ("patience 0 also stops on an improving epoch (passes the visible test)", """
+        ("patience 0 also stops on an improving epoch", """
 def early_stopping_epoch(val_losses, patience, min_delta=0.0):
     best, best_epoch = val_losses[0], 0
     for epoch in range(1, len(val_losses)):
@@ -131,6 +160,80 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
                 return epoch
     return None
 """, "with min_delta=0.05"),
+        ("counts the first epoch as no improvement", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = val_losses[0], 0
+    for epoch, loss in enumerate(val_losses):
+        if loss + min_delta < best:
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return None
+""", "the first epoch always counts as an improvement"),
+        ("1-based epoch number", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = None, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if best is None or loss + min_delta < best:
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return None
+""", "Epochs are counted from 0"),
+        ("never resets the counter", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = None, 0
+    for epoch, loss in enumerate(val_losses):
+        if best is None or loss + min_delta < best:
+            best = loss
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return None
+""", "goes back to 0 at each improvement"),
+        ("a loss equal to the best counts as an improvement", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = None, 0
+    for epoch, loss in enumerate(val_losses):
+        if best is None or loss + min_delta <= best:
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return None
+""", "a loss equal to the best is no improvement"),
+        ("min_delta as a fraction of the best", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = None, 0
+    for epoch, loss in enumerate(val_losses):
+        if best is None or loss < best * (1 - min_delta):
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+    return None
+""", "an absolute amount (not a fraction)"),
+        ("the best follows every lower loss, even without an improvement", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = val_losses[0], 0
+    for epoch in range(1, len(val_losses)):
+        loss = val_losses[epoch]
+        if loss + min_delta < best:
+            wait = 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch
+        best = min(best, loss)
+    return None
+""", "the best loss changes only at an improvement"),
     ],
 }
 
@@ -144,6 +247,16 @@ def relu(x):
 def relu(x):
     return x * (x > 0)
 """),
+        ("zeroes a copy", """
+def relu(x):
+    out = x.copy()
+    out[out < 0] = 0
+    return out
+"""),
+        ("np.clip", """
+def relu(x):
+    return np.clip(x, 0, None)
+"""),
     ],
     "relu_backward": [
         ("np.where", """
@@ -155,6 +268,14 @@ def relu_backward(d_out, x):
     d_x = d_out.copy()
     d_x[x <= 0] = 0
     return d_x
+"""),
+        ("slope 1 at x == 0", """
+def relu_backward(d_out, x):
+    return d_out * (x >= 0)
+"""),
+        ("np.heaviside, slope 0.5 at x == 0", """
+def relu_backward(d_out, x):
+    return d_out * np.heaviside(x, 0.5)
 """),
     ],
     "dense_forward": [
@@ -194,6 +315,11 @@ def validation_split_indices(n_samples, validation_split):
     train, val = np.split(np.arange(n_samples), [math.floor(n_samples * (1.0 - validation_split))])
     return train, val
 """),
+        ("lists of Python ints", """
+def validation_split_indices(n_samples, validation_split):
+    n_train = math.floor(n_samples * (1 - validation_split))
+    return list(range(n_train)), list(range(n_train, n_samples))
+"""),
     ],
     "early_stopping_epoch": [
         ("counts epochs since the best", """
@@ -218,6 +344,17 @@ def early_stopping_epoch(val_losses, patience, min_delta=0.0):
             since += 1
             if since >= patience:
                 return int(epoch)
+    return None
+"""),
+        ("Keras's callback, step by step", """
+def early_stopping_epoch(val_losses, patience, min_delta=0.0):
+    best, wait = np.inf, 0
+    for epoch, loss in enumerate(val_losses):
+        wait += 1
+        if loss + min_delta < best or epoch == 0:
+            best, wait = loss, 0
+        elif wait >= patience:
+            return epoch
     return None
 """),
     ],

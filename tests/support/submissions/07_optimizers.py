@@ -24,6 +24,11 @@ def momentum_step(param, grad, velocity, lr, momentum=0.9):
     param += velocity
     return param, velocity
 """, "changed its input"),
+        ("ignores the momentum argument", """
+def momentum_step(param, grad, velocity, lr, momentum=0.9):
+    velocity = 0.9 * velocity - lr * grad
+    return param + velocity, velocity
+""", "momentum argument is ignored"),
     ],
     "rmsprop_step": [
         ("rho and 1 - rho swapped", """
@@ -46,6 +51,23 @@ def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
     sq_avg = rho * sq_avg + (1 - rho) * grad ** 2
     return param - lr * grad, sq_avg
 """, "plain gradient descent"),
+        ("ignores the rho argument", """
+def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
+    sq_avg = 0.9 * sq_avg + 0.1 * grad ** 2
+    return param - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
+""", "rho argument is ignored"),
+        ("divides by the old sq_avg", """
+def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
+    step = lr * grad / (np.sqrt(sq_avg) + eps)
+    sq_avg = rho * sq_avg + (1 - rho) * grad ** 2
+    return param - step, sq_avg
+""", "uses the old sq_avg"),
+        ("updates sq_avg in place", """
+def rmsprop_step(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-7):
+    sq_avg *= rho
+    sq_avg += (1 - rho) * grad ** 2
+    return param - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
+""", "changed its input"),
     ],
     "adam_step": [
         ("no bias correction", """
@@ -67,6 +89,43 @@ def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
     m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 """, "the bias correction uses t + 1"),
+        ("corrects with 1 - beta (forgets ** t)", """
+def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1), v / (1 - beta2)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+""", "not by 1 - beta ** t"),
+        ("ignores beta1 and beta2", """
+def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = 0.9 * m + 0.1 * grad
+    v = 0.999 * v + 0.001 * grad ** 2
+    m_hat, v_hat = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+""", "beta1 argument is ignored"),
+        ("eps inside the square root", """
+def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return param - lr * m_hat / np.sqrt(v_hat + eps), m, v
+""", "eps is added inside the square root"),
+        ("ignores the eps argument", """
+def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + 1e-7), m, v
+""", "eps argument is ignored"),
+        ("updates m and v in place", """
+def adam_step(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+""", "changed its input"),
     ],
     "step_decay": [
         ("epochs counted from 1", """
@@ -81,10 +140,18 @@ def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
 def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
     return lr0 * drop ** (epoch // epochs_per_drop + 1)
 """, "first drop comes too early"),
-        ("ignores its arguments (passes the visible test)", """
+        ("ignores drop and epochs_per_drop", """
 def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
     return lr0 * 0.5 ** (epoch // 10)
 """, "arguments are ignored"),
+        ("ignores the drop argument", """
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
+    return lr0 * 0.5 ** (epoch // epochs_per_drop)
+""", "drop argument is ignored"),
+        ("multiplies by drop instead of raising it to a power", """
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
+    return lr0 * drop * (epoch // epochs_per_drop)
+""", "multiplied by the number of drops"),
     ],
     "l2_penalty_grad": [
         ("factor 2 missing", """
@@ -99,9 +166,14 @@ def l2_penalty_grad(grad, W, lam):
 def l2_penalty_grad(grad, W, lam):
     return grad + lam * W ** 2
 """, "instead of its gradient"),
+        ("adds to grad in place", """
+def l2_penalty_grad(grad, W, lam):
+    grad += 2 * lam * W
+    return grad
+""", "changed its input"),
     ],
     "dropout_forward": [
-        ("one mask shared by every row (passes the visible test)", """
+        ("one mask shared by every row", """
 def dropout_forward(X, rate, rng, training=True):
     if not training:
         return X, np.ones_like(X)
@@ -128,13 +200,49 @@ def dropout_forward(X, rate, rng, training=True):
     mask = (rng.random(X.shape) >= rate) / (1 - rate)
     return X * mask, mask
 """, "training=False"),
-        ("np.random instead of rng (passes the visible test)", """
+        ("np.random instead of rng", """
 def dropout_forward(X, rate, rng, training=True):
     if not training:
         return X, np.ones_like(X)
     mask = (np.random.random(X.shape) >= rate) / (1 - rate)
     return X * mask, mask
 """, "not from np.random"),
+        ("a new generator inside the function", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    mask = (np.random.default_rng().random(X.shape) >= rate) / (1 - rate)
+    return X * mask, mask
+""", "does not come from the rng argument"),
+        ("one draw per row (whole examples dropped)", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    mask = (rng.random((X.shape[0], 1)) >= rate) / (1 - rate) * np.ones_like(X)
+    return X * mask, mask
+""", "got the same mask"),
+        ("returns only X when not training", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X
+    mask = (rng.random(X.shape) >= rate) / (1 - rate)
+    return X * mask, mask
+""", "not the pair (out, mask)"),
+        ("returns the drop mask instead of the keep mask", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    drop = rng.random(X.shape) < rate
+    return X * ~drop / (1 - rate), drop.astype(float)
+""", "mask is not zero exactly where out is zero"),
+        ("multiplies X in place", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    mask = (rng.random(X.shape) >= rate) / (1 - rate)
+    X *= mask
+    return X, mask
+""", "changed its input"),
     ],
 }
 
@@ -189,6 +297,11 @@ import math
 def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
     return lr0 * math.pow(drop, math.floor(epoch / epochs_per_drop))
 """),
+        ("integer division, no numpy", """
+def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
+    drops = epoch // epochs_per_drop
+    return lr0 * drop ** drops
+"""),
         ("a loop over the drops", """
 def step_decay(lr0, epoch, drop=0.5, epochs_per_drop=10):
     lr = lr0
@@ -215,6 +328,21 @@ def dropout_forward(X, rate, rng, training=True):
         return X, None
     keep = (rng.uniform(size=X.shape) > rate).astype(X.dtype)
     return X * keep / (1 - rate), keep
+"""),
+        ("a boolean keep-mask, X itself at test time", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    keep = rng.uniform(0, 1, X.shape) < 1 - rate
+    return np.where(keep, X / (1 - rate), 0.0), keep
+"""),
+        ("rng.choice per unit, mask all ones at test time", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return np.array(X), np.ones(X.shape)
+    keep = rng.choice([0.0, 1.0], size=X.shape, p=[rate, 1 - rate])
+    mask = keep / (1 - rate)
+    return np.multiply(X, mask), mask
 """),
         ("rng.binomial", """
 def dropout_forward(X, rate, rng, training=True):

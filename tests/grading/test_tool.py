@@ -360,18 +360,21 @@ def test_a_second_run_grades_only_what_changed(graded_class):
     assert full_marks_except(scores_of(course, "blank"), *POINTS)
 
 
+def run_validate(path):
+    return subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
+                          capture_output=True, text=True)
+
+
 def test_validate_exits_1_when_a_test_fails_and_0_when_all_pass():
     from tests.support.coursetools import ROOT
 
-    blank = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate",
-                            str(ROOT / "lessons" / LESSON / f"{LESSON}.ipynb")], capture_output=True, text=True)
+    blank = run_validate(str(ROOT / "lessons" / LESSON / f"{LESSON}.ipynb"))
     assert blank.returncode == 1
     assert "0 of 5 tests pass" in blank.stdout and "FAIL test_mse_loss" in blank.stdout
     assert "mse_loss is not implemented yet" in blank.stdout
     assert "ERROR" not in blank.stdout          # course cells stopped by a missing function are not listed
     assert "EMPTY " in blank.stdout and "written answer is still empty" in blank.stdout
-    solved = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate",
-                             str(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb")], capture_output=True, text=True)
+    solved = run_validate(str(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb"))
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert "5 of 5 tests pass" in solved.stdout and "EMPTY" not in solved.stdout
 
@@ -390,8 +393,7 @@ def test_validate_names_an_empty_written_answer_even_when_every_test_passes(tmp_
     assert answers, "lesson 01 has no written answer"
     path = tmp_path / f"{LESSON}.ipynb"
     nbformat.write(notebook, str(path))
-    unanswered = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
-                                capture_output=True, text=True)
+    unanswered = run_validate(path)
     assert unanswered.returncode == 1, unanswered.stdout + unanswered.stderr
     assert "5 of 5 tests pass" in unanswered.stdout
     grade_id = answers[0].metadata.nbgrader["grade_id"]
@@ -399,8 +401,7 @@ def test_validate_names_an_empty_written_answer_even_when_every_test_passes(tmp_
     for cell in answers:
         cell.source = "The loss falls fastest at the middle learning rate."
     nbformat.write(notebook, str(path))
-    answered = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
-                              capture_output=True, text=True)
+    answered = run_validate(path)
     assert answered.returncode == 0 and "EMPTY" not in answered.stdout, answered.stdout + answered.stderr
 
 
@@ -563,8 +564,7 @@ def test_validate_reports_a_course_cell_that_crashes(tmp_path):
     notebook.cells.insert(len(notebook.cells) - 1, crash)
     path = tmp_path / f"{LESSON}.ipynb"
     nbformat.write(notebook, str(path))
-    run = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "validate", str(path)],
-                         capture_output=True, text=True)
+    run = run_validate(path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert "5 of 5 tests pass" in run.stdout
     index = len(notebook.cells) - 2

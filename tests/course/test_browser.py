@@ -248,7 +248,7 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     page.keyboard.press("Shift+Enter")                       # runs the definition, moves to its test
     page.keyboard.press("Shift+Enter")                       # runs the test
     wait_until_idle(page)
-    test_cell = code_cell(page, "Checks mse_loss on a small example")
+    test_cell = code_cell(page, "Checks mse_loss on small examples")
     assert "Error" not in outputs(test_cell), outputs(test_cell)
     test_cell.scroll_into_view_if_needed()
     page.wait_for_timeout(500)

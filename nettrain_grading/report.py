@@ -53,7 +53,7 @@ def build(course, spec, scores, states, written_max):
         graded = [s for s in students if states.get(s, {}).get("status") == "graded"]
         messages = [states[s]["messages"].get(grade_id, "") for s in graded]
         failed = [m for m in messages if m]
-        common = collections.Counter(_first_line(m) for m in failed).most_common(3)
+        common = collections.Counter(_summary(m) for m in failed).most_common(3)
         failures.append({"test": grade_id, "points": _number(spec.tests[grade_id]),
                          "graded": len(graded), "failed": len(failed),
                          "failure rate": f"{len(failed) / len(graded):.0%}" if graded else "",
@@ -80,8 +80,10 @@ def _number(value):
     return int(value) if value.is_integer() else round(value, 2)
 
 
-def _first_line(message):
-    return message.strip().splitlines()[0][:160] if message.strip() else ""
+def _summary(message):
+    """The start of a failure message, its line breaks read as spaces: the course's checks wrap long
+    messages (nettrain_lib.checks.wrapped), so the first line alone may stop before the cause."""
+    return " ".join(message.split())[:160]
 
 
 def _write_csv(path, rows, columns):

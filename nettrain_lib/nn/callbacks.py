@@ -169,7 +169,9 @@ class History(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
-        for key, value in sorted((logs or {}).items()):    # accuracy, learning_rate, loss, val_accuracy, val_loss
+        # In the logs' order, as Keras keeps it: accuracy, loss, val_accuracy, val_loss, then what
+        # callbacks before History added (LearningRateScheduler's learning_rate).
+        for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
 
 

@@ -222,10 +222,11 @@ class Sequential:
                 batch_pred, penalty = self._step(x[rows], y[rows], params)
                 epoch_pred[rows] = batch_pred
                 penalty_sum += penalty * len(rows)
-            logs = self._scores(y, epoch_pred)
-            logs["loss"] += penalty_sum / len(x)
+            scores = self._scores(y, epoch_pred)
+            scores["loss"] += penalty_sum / len(x)
+            logs = dict(sorted(scores.items()))          # Keras's order: accuracy, loss, val_accuracy, val_loss
             if x_val is not None:
-                logs.update({f"val_{k}": v for k, v in self._evaluate(x_val, y_val, batch_size).items()})
+                logs.update(sorted((f"val_{k}", v) for k, v in self._evaluate(x_val, y_val, batch_size).items()))
             callbacks.on_epoch_end(epoch, logs)      # the caller's callbacks, History, the progress line, the NaN stop
             if self.stop_training:
                 break

@@ -2,7 +2,7 @@
 
 SGD(learning_rate=0.01, momentum=0.0, nesterov=False), in Keras's form:
     velocity = momentum * velocity - learning_rate * grad
-    param += velocity                                   (nesterov: param += momentum * velocity - learning_rate * grad)
+    param += velocity          (nesterov: param -= learning_rate * grad, then param += momentum * velocity)
 RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7): see the class.
 Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7), in Keras's form, t counting from 1:
     m += (1 - beta_1) * (grad - m);  v += (1 - beta_2) * (grad**2 - v)
@@ -14,7 +14,10 @@ Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7), in Keras's fo
 Speed: an update runs once per batch, so at batch size 1 its fixed costs dominate training. The
 state arrays are created once, on a parameter's first update, and the scalars every parameter
 shares (Adam's step size alpha, 1 - beta_1, ...) are computed once per step for each parameter
-dtype, in that precision, as Keras computes them (float32 for a float32 model).
+dtype, rounded as Keras rounds them: alpha from float32 powers of beta in a float32 model, but
+1 - beta_1, 1 - beta_2 and 1 - rho formed in double (Python) and then rounded once. The difference
+is one ulp (1 - float32(0.9) is 0.100000024), and float32 Adam amplifies it to ~1e-2 in the weights
+within 5 epochs on the digits (tests/support/keras_parity_cases.py).
 
 Subnormal floats: where a gradient entry stays exactly 0 (a pixel that is blank in most images, a
 ReLU unit that is off), its state decays geometrically, times 0.9 per step for Adam's m, into the
@@ -94,8 +97,9 @@ class SGD(Optimizer):
         velocity = self._state(self._velocities, name, param)
         velocity *= self.momentum
         velocity -= lr * grad
-        if self.nesterov:
-            param += self.momentum * velocity - lr * grad
+        if self.nesterov:                 # two steps, rounded as Keras rounds them
+            param -= lr * grad
+            param += self.momentum * velocity
         else:
             param += velocity
 
@@ -121,7 +125,9 @@ class Adam(Optimizer):
     def _step_scalars(self, f):
         t, beta_1, beta_2 = f(self.iterations), f(self.beta_1), f(self.beta_2)     # t is 1 at the first step
         alpha = f(self.learning_rate) * np.sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)
-        return alpha, 1 - beta_1, 1 - beta_2, f(self.epsilon)
+        # 1 - beta is formed in double precision and then rounded, as Keras forms it (a Python float
+        # multiplied into a tensor): f(1 - 0.9) is float32(0.1), but 1 - f(0.9) is 0.100000024.
+        return alpha, f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
 
     def _update(self, name, param, grad):
         alpha, one_minus_beta_1, one_minus_beta_2, epsilon = self._scalars(param.dtype)
@@ -156,8 +162,8 @@ class RMSprop(Optimizer):
         return [*self._velocities.values(), *self._momentums.values()]
 
     def _step_scalars(self, f):
-        rho = f(self.rho)
-        return rho, 1 - rho, f(self.learning_rate), f(self.epsilon), f(self.momentum)
+        # Each constant rounded once from its double value, as Keras does (1 - rho formed in double first).
+        return f(self.rho), f(1 - self.rho), f(self.learning_rate), f(self.epsilon), f(self.momentum)
 
     def _update(self, name, param, grad):
         rho, one_minus_rho, lr, epsilon, momentum = self._scalars(param.dtype)

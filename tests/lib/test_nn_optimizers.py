@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from nettrain_lib import SGD, Adam, Dense, Sequential
+from nettrain_lib import SGD, Adam, Dense, RMSprop, Sequential
 from nettrain_lib.nn import optimizers
 
 
@@ -151,22 +151,45 @@ def test_updates_keep_float32_parameters_float32(make):
     assert not np.array_equal(w, [1.0, 2.0])
 
 
-def test_float32_adam_computes_its_constants_in_float32_like_keras():
-    """Keras computes alpha, 1 - beta_1 and 1 - beta_2 in the variables' precision: two float32 steps redone
-    by hand with float32 scalars give exactly the same weights (Python-float constants differ by ~1e-5)."""
+def test_float32_adam_forms_its_constants_as_keras_does():
+    """Keras computes alpha in the variables' precision (beta ** t on float32 tensors) but forms
+    1 - beta_1 and 1 - beta_2 in Python (double) and only then rounds them to float32. Two float32
+    steps redone by hand that way give exactly the same weights; rounding beta first, 1 - f32(0.9) =
+    0.100000024, does not (and 5 epochs of Adam on the digits amplify that to ~1e-2 in the weights:
+    test_nn_models.test_the_digits_adam_case_detects_a_one_ulp_difference_in_a_constant)."""
     f = np.float32
     w, g = np.array([0.5, -1.5], f), np.array([0.1, -0.2], f)
     opt = Adam(learning_rate=0.01)
     step(opt, w, g)
     step(opt, w, g)
-    x, m, v = np.array([0.5, -1.5], f), np.zeros(2, f), np.zeros(2, f)
-    for t in (1, 2):
-        beta_1, beta_2 = f(0.9), f(0.999)
-        alpha = f(0.01) * np.sqrt(1 - beta_2 ** f(t)) / (1 - beta_1 ** f(t))
-        m = m + (g - m) * (1 - beta_1)
-        v = v + (g * g - v) * (1 - beta_2)
-        x = x - m * alpha / (np.sqrt(v) + f(1e-7))
-    np.testing.assert_array_equal(w, x)
+
+    def by_hand(one_minus_beta_1, one_minus_beta_2):
+        x, m, v = np.array([0.5, -1.5], f), np.zeros(2, f), np.zeros(2, f)
+        for t in (1, 2):
+            alpha = f(0.01) * np.sqrt(1 - f(0.999) ** f(t)) / (1 - f(0.9) ** f(t))
+            m = m + (g - m) * one_minus_beta_1
+            v = v + (g * g - v) * one_minus_beta_2
+            x = x - m * alpha / (np.sqrt(v) + f(1e-7))
+        return x
+
+    np.testing.assert_array_equal(w, by_hand(f(1 - 0.9), f(1 - 0.999)))
+    assert not np.array_equal(w, by_hand(1 - f(0.9), 1 - f(0.999)))
+
+
+def test_float32_rmsprop_forms_one_minus_rho_as_keras_does():
+    """1 - rho is formed in double and rounded once, as Keras forms it. (For this gradient the
+    other rounding, 1 - f32(0.9), changes the first weight by one ulp.)"""
+    f = np.float32
+    w, g = np.array([0.5, -1.5], f), np.array([-0.6538286209106445, -0.12961363792419434], f)
+    opt = RMSprop(learning_rate=0.01, rho=0.9)
+    step(opt, w, g)
+
+    def by_hand(one_minus_rho):
+        velocity = f(0.9) * np.zeros(2, f) + one_minus_rho * (g * g)
+        return np.array([0.5, -1.5], f) - f(0.01) * g / np.sqrt(velocity + f(1e-7))
+
+    np.testing.assert_array_equal(w, by_hand(f(1 - 0.9)))
+    assert not np.array_equal(w, by_hand(1 - f(0.9)))
 
 
 # ---------------------------------------------------------------- subnormal floats

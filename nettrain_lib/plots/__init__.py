@@ -1,5 +1,6 @@
 """The course's figures, by lesson. Each helper takes `ax=None`, labels its axes, returns the Axes
-and never calls plt.show() (the shared rules and the palette are in `_style.py`).
+and never calls plt.show() (the shared rules, the palette and the numbering of updates and epochs
+are in `_style.py`; where contour labels and legends go, clear of the data, in `_layout.py`).
 
     descent.py          lessons 01-03: loss curves and surfaces, descent paths, batches, throughput
     normalization.py    lesson 04: weight contours, method bars, saturation, feature strips, pixel maps

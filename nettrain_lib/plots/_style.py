@@ -1,9 +1,15 @@
-"""What every figure of the course shares: the palette, curve styles, a new Axes, checked series.
+"""What every figure of the course shares: the palette, curve styles, a new Axes, checked series,
+and one numbering of updates (0 = the start) and epochs (from 1) on every x axis.
 
 Plot helpers take `ax=None` (a new figure when None), label their axes, return the Axes and never
 call plt.show(). Colours come from the Okabe-Ito palette, which stays distinct for colour-blind readers.
+Contour labels and legends go where they cover no data (`_layout.py`).
 """
+import re
+
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import _validate
 
@@ -37,3 +43,47 @@ def series_on(x, curves, name, x_name):
             )
         checked[label] = values
     return checked
+
+
+# ---------------------------------------------------------------- numbering of updates and epochs
+# One convention on every axis of the course: update k is the state after k updates (0 = the start,
+# before any update); epoch e is the e-th pass over the data, from 1 (Keras prints "Epoch 1/5").
+UNITS = ("update", "epoch")
+INTEGER_TICKS = {"nbins": "auto", "steps": [1, 2, 2.5, 5, 10], "integer": True}    # matplotlib's default ticks, whole
+
+
+def axis_unit(unit, xlabel):
+    """`unit` checked, or read from the x label's first word when None: "epoch" -> "epoch";
+    "update(s)" or "step(s)" -> "update"; anything else ("epochs completed", "examples seen") ->
+    None, and the x values are drawn as they are."""
+    if unit is None:
+        words = re.findall(r"[a-z]+", (xlabel or "").lower())
+        first_word = words[0] if words else ""
+        return "epoch" if first_word == "epoch" else "update" if first_word in ("update", "updates", "step", "steps") \
+            else None
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS} or None; received {unit!r}")
+    return unit
+
+
+class EpochLocator(MaxNLocator):
+    """Integer ticks from 1 (never epoch 0 or 0.5); 1 itself is a tick unless it would crowd the next one."""
+
+    def __init__(self):
+        super().__init__(**INTEGER_TICKS)
+
+    def tick_values(self, vmin, vmax):
+        ticks = super().tick_values(vmin, vmax)
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+        ticks = ticks[ticks >= 1]
+        if len(ticks) and ticks[0] > 1 and ticks[0] - 1 >= 0.6 * step:
+            ticks = np.concatenate([[1.0], ticks])
+        return ticks
+
+
+def number_axis(ax, unit):
+    """Integer ticks on the x axis of updates (from 0) or epochs (from 1); other axes are left alone."""
+    if unit == "epoch":
+        ax.xaxis.set_major_locator(EpochLocator())
+    elif unit == "update":
+        ax.xaxis.set_major_locator(MaxNLocator(**INTEGER_TICKS))

@@ -29,12 +29,14 @@ def plot_softmax_example(logits, axes=None, *, class_names=None):
     colors = [PALETTE[1] if k == winner else PALETTE[0] for k in range(len(logits))]
     ax_logits.bar(names, logits, color=PALETTE[5])
     ax_logits.axhline(0, color="0.3", linewidth=0.8)
+    ax_logits.set_xlabel("class")
     ax_logits.set_ylabel("logit z (any real number)")
     ax_logits.set_title("Logits: the network's raw outputs")
     bars = ax_probs.bar(names, probs, color=colors)
     for bar, p in zip(bars, probs):
         ax_probs.text(bar.get_x() + bar.get_width() / 2, p + 0.01, f"{p:.2f}", ha="center", va="bottom", fontsize=9)
     ax_probs.set_ylim(0, 1.12)
+    ax_probs.set_xlabel("class")
     ax_probs.set_ylabel("probability softmax(z)")
     ax_probs.set_title(f"Probabilities (sum = {probs.sum():.2f}); argmax = {names[winner]}")
     return axes
@@ -107,7 +109,7 @@ def plot_confusion_matrix(labels, predicted, num_classes, ax=None, *, title=None
     for i in range(num_classes):
         for j in range(num_classes):
             if counts[i, j]:
-                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=8,
+                ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=9,
                         color="white" if counts[i, j] > counts.max() / 2 else "black")
     ax.set_xticks(range(num_classes))
     ax.set_yticks(range(num_classes))

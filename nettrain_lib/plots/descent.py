@@ -4,19 +4,22 @@ The rules every plot helper follows are in `_style.py`.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import FancyBboxPatch
 
 from .. import _validate
 from ..scratch.batching import epoch_order
 from ..scratch.linear import loss_grid
-from ._style import PALETTE, curve_style, new_axes, series_on
+from ._layout import LABEL_FONTSIZE, label_contours, place_legend, relabel_contours
+from ._style import PALETTE, axis_unit, curve_style, new_axes, number_axis, series_on
 
 # Losses above this are drawn as "overflowed": matplotlib cannot place ticks on a log axis that
 # reaches the end of the float range, and a diverging run reaches it within a few hundred steps.
 LARGEST_DRAWN_LOSS = 1e100
 
 
-def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
-                     ylabel="training loss J (MSE)", title=None, x_values=None):
+def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="updates done (0 = the start)",
+                     ylabel="training loss J (MSE)", title=None, x_values=None, unit=None, first=None,
+                     log_x=False, steps_per_epoch=None):
     """Draw one loss curve per entry of `curves`, a dict {label: sequence of losses}.
 
     The y axis is logarithmic by default, so a converging run (loss shrinking by factors) and a
@@ -24,8 +27,15 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
     infinite, NaN or above LARGEST_DRAWN_LOSS, reached by a diverging run, are left out of the
     line and noted in the legend.
 
-    `x_values` optionally maps some labels to their own x coordinates (examples seen, seconds...);
-    curves without an entry are drawn against their index 0, 1, 2, ...
+    The x axis follows the course's numbering (`unit`, read from `xlabel` when None): "update",
+    where x = k is the state after k updates and 0 the start; "epoch", numbered from 1 like
+    Keras's "Epoch 1/5". Both get integer ticks. A curve is drawn against first, first + 1, ...
+    where `first` defaults to 1 for epochs and 0 otherwise: pass first=1 for losses recorded
+    after each update (the start not included). `x_values` optionally maps some labels to their
+    own x coordinates (examples seen, seconds...). `log_x` makes the x axis "symlog" (linear
+    from 0 to 1, logarithmic above), so that the start x = 0 stays on a log-like axis.
+    `steps_per_epoch` draws the epoch boundaries (dashed, at x = e * steps_per_epoch) and
+    writes "epoch 1", "epoch 2", ... above the plot.
     """
     if not isinstance(curves, dict) or not curves:
         raise TypeError(f"curves must be a non-empty dict {{label: losses}}; received {_validate.describe(curves)}")
@@ -41,18 +51,37 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
                 f"x_values[{label!r}] must have one value per loss: {len(checked[label])} losses, "
                 f"{len(x_values[label])} x values"
             )
+    unit = axis_unit(unit, xlabel)
+    first = (1 if unit == "epoch" else 0) if first is None else _validate.non_negative_int(first, "first")
+    if steps_per_epoch is not None:
+        steps_per_epoch = _validate.positive_int(steps_per_epoch, "steps_per_epoch")
     ax = new_axes(ax)
+    last_x, smallest_x = first, first
     for index, (label, losses) in enumerate(checked.items()):
         color, linestyle = curve_style(index)
-        steps = x_values.get(label, np.arange(len(losses)))
+        steps = x_values[label] if label in x_values else first + np.arange(len(losses))
         drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
         if not drawn.all():
             first_bad = int(np.argmin(drawn))
-            label = f"{label} (overflows at step {first_bad})"
+            where = (f"epoch {steps[first_bad]:g}" if unit == "epoch"
+                     else f"step {first_bad + (0 if label in x_values else first)}")
+            label = f"{label} (overflows at {where})"
             drawn[first_bad:] = False
         ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
+        last_x = max(last_x, float(np.max(steps, initial=first)))
+        smallest_x = min(smallest_x, float(np.min(steps, initial=first)))
     if log_scale:
         ax.set_yscale("log")
+    if log_x:
+        ax.set_xscale("symlog", linthresh=1)           # 0 (the start) stays on the axis, unlike "log"
+        if smallest_x >= 0:
+            ax.set_xlim(left=0)                        # the margin would add an empty negative half
+        if xlabel:
+            xlabel = xlabel[:-1] + "; symlog scale)" if xlabel.endswith(")") else xlabel + " (symlog scale)"
+    else:
+        number_axis(ax, unit)
+    if steps_per_epoch is not None:
+        _mark_epochs(ax, steps_per_epoch, last_x)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel + (" (log scale)" if log_scale and ylabel else ""))   # an empty label stays empty
     if title:
@@ -62,21 +91,43 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="update (step)",
     return ax
 
 
-def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution=200, title=None):
+def _mark_epochs(ax, steps_per_epoch, last_update):
+    """Dashed lines where epochs end (after e * steps_per_epoch updates) and "epoch 1", "2", ...
+    above each epoch's stretch of the x axis (the labels of minor ticks), every k-th epoch when
+    the stretches are too narrow for their numbers."""
+    n_epochs = max(1, int(np.ceil(last_update / steps_per_epoch)))
+    for epoch in range(1, n_epochs):
+        ax.axvline(epoch * steps_per_epoch, color="0.25", linestyle="--", linewidth=1.2, zorder=1)
+    centres = (np.arange(1, n_epochs + 1) - 0.5) * steps_per_epoch
+    ax.get_xlim()                                      # settles the view before measuring it
+    inches = ax.transData.transform(np.column_stack([centres, np.ones(n_epochs)]))[:, 0] / ax.figure.dpi
+    every = next(k for k in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, n_epochs)
+                 if k >= n_epochs or np.min(np.diff(inches[::k])) >= 0.4)
+    shown = range(1, n_epochs + 1, every)
+    ax.set_xticks([(epoch - 0.5) * steps_per_epoch for epoch in shown],
+                  [f"epoch {epoch}" if epoch == 1 or n_epochs <= 6 else str(epoch) for epoch in shown], minor=True)
+    ax.tick_params(axis="x", which="minor", bottom=False, top=False, labelbottom=False, labeltop=True,
+                   labelsize=LABEL_FONTSIZE)
+    ax.xaxis.remove_overlapping_locs = False           # a label at update 10 stays, even if 10 is a tick below
+
+
+def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution=200, title=None, n_labels=4):
     """Contour plot of the loss J(w, b) of a one-feature linear regression.
 
     `w_range` and `b_range` are (low, high) pairs. Levels are spaced logarithmically above the
     minimum on the grid, so the rings near the bottom of the bowl are visible as well as the walls.
+    About `n_labels` levels carry their value (0: none), each where its line is farthest from the
+    minimum and clear of whatever is drawn; plot_parameter_path moves them off the path it draws.
     """
     w_values = np.linspace(*_validate.range_pair(w_range, "w_range"), _validate.at_least(resolution, 2, "resolution"))
     b_values = np.linspace(*_validate.range_pair(b_range, "b_range"), resolution)
     levels = _validate.at_least(levels, 2, "levels")
+    n_labels = _validate.non_negative_int(n_labels, "n_labels")
     J = loss_grid(X, y, w_values, b_values)        # (len(b_values), len(w_values))
     ax = new_axes(ax, figsize=(6.4, 5.2))
     low, high = J.min(), J.max()
     spaced = low + np.geomspace(1e-3, 1.0, levels) * (high - low)
     contours = ax.contour(w_values, b_values, J, levels=spaced, cmap="viridis", linewidths=1)
-    ax.clabel(contours, contours.levels[::4], fontsize=8, fmt="%.3g")
     ax.set_xlabel("weight w")
     ax.set_ylabel("bias b")
     # The contours fix the view: a diverging path drawn afterwards leaves the plot instead of
@@ -84,6 +135,8 @@ def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution
     ax.set_xlim(w_values[0], w_values[-1])
     ax.set_ylim(b_values[0], b_values[-1])
     ax.autoscale(False)
+    row, column = np.unravel_index(np.argmin(J), J.shape)
+    label_contours(ax, contours, count=n_labels, minimum=(w_values[column], b_values[row]))
     if title:
         ax.set_title(title)
     return ax
@@ -92,7 +145,9 @@ def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution
 def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markevery=1):
     """Draw the path of (w, b) during training: `path` is (steps + 1, 2), one row per update.
 
-    A circle marks the start and a star the end, so the direction of travel is clear.
+    A circle marks the start and a star the end, so the direction of travel is clear. On a
+    contour plot of this course, the contour labels move off the path; a legend (the path's
+    `label`, the minimum's marker) goes where it covers neither the path nor its markers.
     """
     path = _validate.float_array(path, "path", ndim=2, finite=False)
     if path.shape[1] != 2:
@@ -103,8 +158,9 @@ def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markever
             markersize=5, markevery=markevery, label=label)
     ax.plot(*path[0], "o", color=color, markersize=8, markeredgecolor="black")
     ax.plot(*path[-1], "*", color=color, markersize=14, markeredgecolor="black")
-    if label:
-        ax.legend()
+    relabel_contours(ax)
+    if label or ax.get_legend() is not None:
+        place_legend(ax)
     return ax
 
 
@@ -166,33 +222,42 @@ def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
     The top row is the full data set in its stored order; below it, one row per epoch shows the
     order in which that epoch visits the examples (numbered 0..N-1), coloured by batch. With `rng`,
     each epoch is a fresh permutation, so the rows differ; without it every epoch is the same.
-    Meant for small N (up to about 40) so that every example can be read.
+    Meant for small N (up to about 40) so that every example can be read. Each epoch's row is
+    framed in black, so that where one epoch ends and the next begins stands out from the thin
+    gaps between examples; epochs are numbered from 1, as Keras prints them.
     """
-
     batch_size = _validate.batch_size_for(n_samples, batch_size)
     epochs = _validate.positive_int(epochs, "epochs")
     if rng is not None:
         _validate.generator(rng)
-    ax = new_axes(ax, figsize=(max(6.4, 0.42 * n_samples + 1.5), 1.0 + 0.75 * (epochs + 1)))
+    pitch = 1.4                          # rows 1.4 apart: room for the batch labels between the frames
+    ax = new_axes(ax, figsize=(max(6.4, 0.42 * n_samples + 1.5), 1.0 + 0.75 * pitch * (epochs + 1)))
     rows = [("full data set", np.arange(n_samples), None)]
     rows += [(f"epoch {e + 1}", epoch_order(n_samples, rng), batch_size) for e in range(epochs)]
     n_batches = -(-n_samples // batch_size)
     for row, (_label, order, size) in enumerate(rows):
-        y = len(rows) - 1 - row
+        y = (len(rows) - 1 - row) * pitch
         for position, example in enumerate(order):
             batch = position // size if size else None
             color = "0.85" if batch is None else PALETTE[batch % len(PALETTE)]
             ax.add_patch(plt.Rectangle((position, y + 0.1), 0.92, 0.8, color=color))
-            ax.text(position + 0.46, y + 0.5, str(example), ha="center", va="center", fontsize=8,
+            ax.text(position + 0.46, y + 0.5, str(example), ha="center", va="center", fontsize=LABEL_FONTSIZE,
                     color="black" if batch is None or batch % len(PALETTE) in (3, 5, 6) else "white")
         if size:
+            # the epoch: one frame around all its batches (a FancyBboxPatch, not a Rectangle: the
+            # rectangles are the examples)
+            ax.add_patch(FancyBboxPatch((-0.04, y + 0.06), n_samples, 0.88, boxstyle="round,pad=0.02",
+                                        fill=False, edgecolor="black", linewidth=2.2, zorder=3))
             for batch in range(n_batches):   # batch labels above each epoch's row
                 start = batch * size
-                ax.text(start + min(size, n_samples - start) / 2, y + 0.98, f"batch {batch + 1}",
-                        ha="center", va="bottom", fontsize=8)
-    ax.set_xlim(0, n_samples)
-    ax.set_ylim(0, len(rows) + 0.1)
-    ax.set_yticks([len(rows) - 1 - r + 0.5 for r in range(len(rows))], [label for label, _, _ in rows])
+                ax.text(start + min(size, n_samples - start) / 2, y + 1.0, f"batch {batch + 1}",
+                        ha="center", va="bottom", fontsize=LABEL_FONTSIZE)
+    ax.set_xlim(-0.1, n_samples + 0.06)
+    ax.set_ylim(0, (len(rows) - 1) * pitch + 1.0)
+    ax.set_yticks([(len(rows) - 1 - r) * pitch + 0.5 for r in range(len(rows))], [label for label, _, _ in rows])
+    for tick in ax.get_yticklabels()[1:]:
+        tick.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0)
     ax.set_xticks([])
     ax.set_xlabel(f"position in the epoch ({n_samples} examples, batch_size = {batch_size}, "
                   f"{n_batches} steps per epoch; numbers are example indices)")
@@ -244,33 +309,37 @@ def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", yl
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    if marks:
-        ax.legend()
     ax.grid(True, alpha=0.3)
+    if marks:
+        place_legend(ax)                   # loc="best" would not see a one-point mark such as the start
     return ax
 
 
 def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolution=200, title=None,
-                           xlabel="parameter θ1", ylabel="parameter θ2"):
+                           xlabel="parameter θ1", ylabel="parameter θ2", n_labels=4):
     """Contour plot of a function of two parameters, f(theta1, theta2) evaluated on numpy grids.
 
     Levels are spaced evenly in value between the grid's minimum and maximum, so a saddle (values
     below and above the start) and a valley are drawn alike. The axes keep the given ranges.
+    About `n_labels` levels carry their value (0: none), placed as in plot_loss_contours.
     """
     if not callable(f):
         raise TypeError(f"f must be a function f(theta1, theta2) of two arrays; received {_validate.describe(f)}")
     x_values = np.linspace(*_validate.range_pair(x_range, "x_range"), _validate.at_least(resolution, 2, "resolution"))
     y_values = np.linspace(*_validate.range_pair(y_range, "y_range"), resolution)
     levels = _validate.at_least(levels, 2, "levels")
+    n_labels = _validate.non_negative_int(n_labels, "n_labels")
     grid_x, grid_y = np.meshgrid(x_values, y_values)
     values = np.asarray(f(grid_x, grid_y), dtype=float)
     if values.shape != grid_x.shape:
         raise ValueError(f"f must return one value per grid point, shape {grid_x.shape}; it returned {values.shape}")
     ax = new_axes(ax, figsize=(6.4, 5.2))
-    ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.8)
+    contours = ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.8)
     ax.set_xlim(x_values[0], x_values[-1])
     ax.set_ylim(y_values[0], y_values[-1])
     ax.autoscale(False)
+    row, column = np.unravel_index(np.argmin(values), values.shape)
+    label_contours(ax, contours, count=n_labels, minimum=(x_values[column], y_values[row]))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:

@@ -4,9 +4,11 @@ Same rules as every plot helper (see `_style.py`): `ax=None` makes a new figure,
 returned, plt.show() is never called, colours come from the colour-blind-safe PALETTE.
 """
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 
 from .. import _validate
 from ..scratch.conditioning import saturated_fraction
+from ._layout import label_contours, place_legend
 from ._style import PALETTE, new_axes
 
 
@@ -36,7 +38,7 @@ def weights_loss_grid(X, y, w1_values, w2_values, *, b=0.0):
 
 def plot_weight_contours(X, y, w1_range, w2_range, ax=None, *, b=0.0, minimum=None, equal_aspect=True,
                          levels=15, lowest=1e-3, resolution=200, title=None,
-                         xlabel="weight w1 (of feature x1)", ylabel="weight w2 (of feature x2)"):
+                         xlabel="weight w1 (of feature x1)", ylabel="weight w2 (of feature x2)", n_labels=4):
     """Contour plot of the loss over the two weights of a two-feature regression, the bias fixed at b.
 
     `w1_range` and `w2_range` are (low, high) pairs. Levels are spaced logarithmically above the
@@ -45,10 +47,12 @@ def plot_weight_contours(X, y, w1_range, w2_range, ax=None, *, b=0.0, minimum=No
     `lowest` to show its floor). `minimum`
     (w1, w2) is marked with a black plus. With `equal_aspect` one unit of w1 is as long as one
     unit of w2, the view in which a gradient step (the same lr for both) has its true shape. Draw
-    a path on top with nettrain_lib.plots.plot_parameter_path.
+    a path on top with nettrain_lib.plots.plot_parameter_path: the labels of about `n_labels`
+    levels (0: none) and the legend move off it.
     """
     resolution = _validate.at_least(resolution, 2, "resolution")
     levels = _validate.at_least(levels, 2, "levels")
+    n_labels = _validate.non_negative_int(n_labels, "n_labels")
     lowest = _validate.positive_scalar(lowest, "lowest")
     if lowest >= 1:
         raise ValueError(f"lowest must be a fraction below 1 of the loss range; received {lowest!r}")
@@ -59,7 +63,6 @@ def plot_weight_contours(X, y, w1_range, w2_range, ax=None, *, b=0.0, minimum=No
     low, high = J.min(), J.max()
     spaced = low + np.geomspace(lowest, 1.0, levels) * (high - low)
     contours = ax.contour(w1_values, w2_values, J, levels=spaced, cmap="viridis", linewidths=1)
-    ax.clabel(contours, contours.levels[::3], fontsize=8, fmt="%.3g")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     # The contours fix the view: a path drawn afterwards cannot rescale it.
@@ -68,12 +71,17 @@ def plot_weight_contours(X, y, w1_range, w2_range, ax=None, *, b=0.0, minimum=No
     ax.autoscale(False)
     if equal_aspect:
         ax.set_aspect("equal")
+    row, column = np.unravel_index(np.argmin(J), J.shape)
+    lowest_point = (w1_values[column], w2_values[row])
     if minimum is not None:
         point = _validate.float_array(minimum, "minimum", ndim=1)
         if point.shape != (2,):
             raise ValueError(f"minimum must be a pair (w1, w2); received {minimum!r}")
         ax.plot(*point, "P", color="black", markersize=11, linestyle="none", label="minimum of the loss", zorder=4)
-        ax.legend(loc="lower left", fontsize=9)
+        lowest_point = point
+    label_contours(ax, contours, count=n_labels, minimum=lowest_point)
+    if minimum is not None:
+        place_legend(ax)
     if title:
         ax.set_title(title)
     return ax
@@ -141,10 +149,10 @@ def plot_preactivation_histogram(z, ax=None, *, threshold=0.01, z_limit=None, bi
     z_limit = _validate.positive_scalar(z_limit, "z_limit")
     ax = new_axes(ax)
     weights = np.full(len(z), 100.0 / len(z))          # bar heights in % of all pre-activations
-    ax.hist(np.clip(z, -z_limit, z_limit), bins=np.linspace(-z_limit, z_limit, bins + 1), weights=weights,
-            color=color, alpha=0.85, label=f"pre-activations ({fraction:.1%} saturated)")
+    _, _, bars = ax.hist(np.clip(z, -z_limit, z_limit), bins=np.linspace(-z_limit, z_limit, bins + 1),
+                         weights=weights, color=color, alpha=0.85, label=f"pre-activations\n({fraction:.1%} saturated)")
     ax.axvspan(-z_limit, -z_edge, color=PALETTE[1], alpha=0.12,
-               label=f"saturated: sigmoid'(z) < {threshold:g} (|z| > {z_edge:.1f})")
+               label=f"saturated: sigmoid'(z) < {threshold:g}\n(|z| > {z_edge:.1f})")
     ax.axvspan(z_edge, z_limit, color=PALETTE[1], alpha=0.12)
     for edge in (-z_edge, z_edge):
         ax.axvline(edge, color=PALETTE[1], linestyle="--", linewidth=1)
@@ -153,7 +161,7 @@ def plot_preactivation_histogram(z, ax=None, *, threshold=0.01, z_limit=None, bi
     ax.set_ylabel("% of pre-activations")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=9)
+    place_legend(ax, patches=bars, lines=False, outside=False)    # over the shaded zones, not the bars
     return ax
 
 
@@ -177,17 +185,19 @@ def plot_feature_strips(X, feature_names, ax=None, *, xlabel="feature value", ti
                 f"highlight must be a boolean mask shaped like X {X.shape}; received {_validate.describe(mask)}")
     ax = new_axes(ax, figsize=(6.4, 1.2 + 0.9 * X.shape[1]))
     spread = ((np.arange(len(X)) * 0.6180339887) % 1.0 - 0.5) * 0.5    # golden-ratio offsets in [-0.25, 0.25)
+    highlighted = []
     for column in range(len(names)):
         level = X.shape[1] - 1 - column                   # the first feature on top
         color = PALETTE[column % len(PALETTE)]
         marked = mask[:, column]
         ax.scatter(X[~marked, column], level + spread[~marked], s=10, color=color, alpha=0.6)
         if marked.any():
-            ax.scatter(X[marked, column], level + spread[marked], s=90, marker="D", color=color,
-                       edgecolor="black", zorder=3)
-    if mask.any():
-        ax.scatter([], [], s=90, marker="D", color="0.7", edgecolor="black", label="highlighted (outlier)")
-        ax.legend(loc="lower right", fontsize=9)
+            highlighted.append(ax.scatter(X[marked, column], level + spread[marked], s=90, marker="D", color=color,
+                                          edgecolor="black", zorder=3))
+    if highlighted:
+        # the legend shows the very markers drawn: one diamond per colour used
+        place_legend(ax, handles=[tuple(highlighted)], labels=["highlighted (outlier)"],
+                     handler_map={tuple: HandlerTuple(ndivide=None)})
     ax.set_yticks(range(X.shape[1]), names[::-1])
     ax.set_ylim(-0.6, X.shape[1] - 0.4)
     ax.set_xlabel(xlabel)

@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.catalogue import CATALOGUE
 from tests.support.coursetools import ROOT, grade_id, lesson_ids, read_notebook
+from tests.support.prose import sentences, word_count
 
 
 def notebook(lesson):
@@ -77,6 +78,20 @@ def test_each_exercise_says_what_its_visible_test_checks(lesson):
             assert "**Validate checks:**" in text, (
                 f"{lesson}: the exercise text above {grade_id(cell)} does not end with a "
                 "'**Validate checks:** ...' line naming what its visible test checks")
+
+
+LONGEST_SENTENCE = 35      # words; most sentences should have 25 or fewer
+
+
+@pytest.mark.parametrize("lesson", lesson_ids())
+def test_sentences_are_short_enough_for_second_language_readers(lesson):
+    """One idea per sentence: no markdown sentence over LONGEST_SENTENCE words (tests/support/prose.py
+    says what counts as a word and where a sentence ends)."""
+    long = [(index, word_count(sentence), sentence) for index, cell in enumerate(notebook(lesson).cells)
+            if cell.cell_type == "markdown" for sentence in sentences(cell.source)
+            if word_count(sentence) > LONGEST_SENTENCE]
+    assert not long, f"{lesson}: sentences over {LONGEST_SENTENCE} words; split them:\n" + "\n".join(
+        f"  cell {index} ({words} words): {sentence}" for index, words, sentence in long)
 
 
 @pytest.mark.parametrize("lesson", lesson_ids())

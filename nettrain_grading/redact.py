@@ -52,6 +52,7 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     ),
     "gradient_descent_step": (
         "nettrain_lib.nn.optimizers:SGD._update",                   # SGD(lr).apply({"p": param}, {"p": grad})
+        "nettrain_lib.scratch.network:sgd_update",                  # sgd_update([(param, 0)], [(grad, 0)], lr)
     ),
     "gradient_descent": (
         "nettrain_lib.scratch.linear:gradient_descent_path",        # what gradient_descent returns, as arrays
@@ -70,6 +71,10 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     # 05 softmax and cross-entropy
     "softmax": (
         "nettrain_lib.scratch.softmax:log_softmax",                 # softmax = exp(log_softmax(z))
+        "nettrain_lib.scratch.network:network_forward",             # one layer W = I, b = 0: P = softmax(z)
+    ),
+    "softmax_cross_entropy_grad": (
+        "nettrain_lib.scratch.network:network_backward",            # one layer, A_prev = I: dW = (P - Y) / N
     ),
     "one_hot": (
         "nettrain_lib.nn.losses:SparseCategoricalCrossentropy.one_hot",   # (labels, C, float64)
@@ -90,6 +95,7 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     # 06 the training flow (relu, relu_backward: nn.activations by name)
     "dense_forward": (
         "nettrain_lib.nn.layers:Dense.forward",                     # linear Dense with params {"kernel": W, "bias": b}
+        "nettrain_lib.scratch.network:network_forward",             # one layer (W, b): the cache holds Z = X @ W + b
     ),
     "dense_backward": (
         "nettrain_lib.nn.layers:Dense.backward",                    # backward(None, d_z=d_out): grads and d_out @ W.T

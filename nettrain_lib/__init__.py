@@ -73,6 +73,14 @@ from .scratch.linear import (
     mse_loss,
     train_linear_regression,
 )
+from .scratch.network import (
+    glorot_uniform,
+    init_network,
+    network_backward,
+    network_forward,
+    sgd_update,
+    train_network,
+)
 from .scratch.normalization import (
     l2_normalize,
     min_max_fit,
@@ -118,6 +126,8 @@ __all__ = [
     "softmax_cross_entropy_grad", "accuracy", "train_softmax_regression", "make_blobs",
     "plot_softmax_example", "plot_functions", "plot_decision_regions", "plot_confusion_matrix",
     "plot_digit_grid",
+    # the capstone (issue 18: a network trained by the student's own code; its lesson is in preparation)
+    "glorot_uniform", "init_network", "network_forward", "network_backward", "sgd_update", "train_network",
     # 06 the training flow
     "Sequential", "load_model", "Dense", "Dropout", "Callback", "History", "EarlyStopping",
     "ModelCheckpoint", "TerminateOnNaN",

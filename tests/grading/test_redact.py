@@ -172,7 +172,7 @@ def _train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size,
             rows = order[start:start + batch_size]
             P, cache = _network_forward(X[rows], params)
             params = _sgd_update(params, _network_backward(P, Y[rows], cache, params), lr)
-    return params
+    return params, None            # (params, history): the history is not needed here
 
 
 def _early_stopping_epoch(val_losses, patience, min_delta=0.0):
@@ -511,8 +511,20 @@ RECIPES = {
         (CASES["network_backward"], _backward_via_model, None),
     ("sgd_update", "nettrain_lib.nn.optimizers:SGD._update"):
         (CASES["sgd_update"], _sgd_via_optimizer, None),
-    ("train_network", "nettrain_lib.nn.models:Sequential.fit"):
-        (CASES["train_network"], lambda nl, *args: _fit_classifier(nl, *args, zero_start=False), None),
+    ("gradient_descent_step", "nettrain_lib.scratch.network:sgd_update"):
+        (CASES["gradient_descent_step"], lambda nl, p, g, lr: nl.sgd_update([(p, 0.0)], [(g, 0.0)], lr)[0][0], None),
+    ("softmax", "nettrain_lib.scratch.network:network_forward"):
+        (CASES["softmax"], lambda nl, z: nl.network_forward(z, [(np.eye(z.shape[1]), np.zeros(z.shape[1]))])[0],
+         None),
+    ("dense_forward", "nettrain_lib.scratch.network:network_forward"):
+        (CASES["dense_forward"], lambda nl, X, W, b: nl.network_forward(X, [(W, b)])[1][0][1], None),
+    ("softmax_cross_entropy_grad", "nettrain_lib.scratch.network:network_backward"):
+        (CASES["softmax_cross_entropy_grad"], lambda nl, logits, Y: nl.network_backward(
+            np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True), Y, [(np.eye(len(Y)), None)],
+            [(np.zeros((len(Y), Y.shape[1])), np.zeros(Y.shape[1]))])[0][0], None),
+    ("train_network", "nettrain_lib.nn.models:Sequential.fit"):            # the trained weights, params
+        (CASES["train_network"], lambda nl, *args: _fit_classifier(nl, *args, zero_start=False),
+         lambda *args: reference("train_network", *args)[0]),
 }
 
 # ---- what runs in the subprocess ---------------------------------------------------------------------

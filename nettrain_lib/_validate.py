@@ -163,6 +163,15 @@ def batch_size_for(n_samples, batch_size):
     return batch_size
 
 
+def classifier_training(X, labels, num_classes, lr, epochs, batch_size, rng):
+    """The checked arguments of a mini-batch classifier trainer (train_softmax_regression,
+    train_network): (X, labels, num_classes, lr, epochs, batch_size, rng)."""
+    X, labels = paired_arrays(X, labels)
+    num_classes = positive_int(num_classes, "num_classes")
+    return (X, class_labels(labels, num_classes), num_classes, positive_scalar(lr, "lr"),
+            non_negative_int(epochs, "epochs"), batch_size_for(len(X), batch_size), generator(rng))
+
+
 def paired_arrays(X, y):
     """Check that X (N, D) and y (N,) hold one row per example; return them as arrays."""
     X = float_array(X, "X", ndim=2)

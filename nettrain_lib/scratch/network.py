@@ -16,6 +16,7 @@ so the two can be compared run for run.
 import numpy as np
 
 from .. import _kernels, _validate
+from .batching import epoch_order
 from .softmax import accuracy, cross_entropy_from_logits, one_hot
 
 
@@ -85,18 +86,13 @@ def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, 
     sgd_update per batch with that batch's mean gradient. history holds "loss" and "accuracy" on the
     whole training set after every epoch.
     """
-    X, labels = _validate.paired_arrays(X, labels)
-    num_classes = _validate.positive_int(num_classes, "num_classes")
-    labels = _validate.class_labels(labels, num_classes)
-    lr = _validate.positive_scalar(lr, "lr")
-    epochs = _validate.non_negative_int(epochs, "epochs")
-    batch_size = _validate.batch_size_for(len(X), batch_size)
-    rng = _validate.generator(rng)
+    X, labels, num_classes, lr, epochs, batch_size, rng = _validate.classifier_training(
+        X, labels, num_classes, lr, epochs, batch_size, rng)
     Y = one_hot(labels, num_classes)
     params = init_network([X.shape[1], *hidden_sizes, num_classes], rng)
     history = {"loss": [], "accuracy": []}
     for _ in range(epochs):
-        order = rng.permutation(len(X))
+        order = epoch_order(len(X), rng)              # one rng.permutation(N) per epoch
         for start in range(0, len(X), batch_size):
             rows = order[start:start + batch_size]
             P, cache = network_forward(X[rows], params)

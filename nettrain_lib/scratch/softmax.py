@@ -68,13 +68,8 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
     Returns (W, b, history): W (D, C), b (C,), and history a dict of per-epoch lists "loss" and
     "accuracy" on the training data (plus "val_loss" and "val_accuracy" when X_val is given).
     """
-    X, labels = _validate.paired_arrays(X, labels)
-    num_classes = _validate.positive_int(num_classes, "num_classes")
-    labels = _validate.class_labels(labels, num_classes)
-    lr = _validate.positive_scalar(lr, "lr")
-    epochs = _validate.non_negative_int(epochs, "epochs")
-    batch_size = _validate.batch_size_for(len(X), batch_size)
-    rng = _validate.generator(rng)
+    X, labels, num_classes, lr, epochs, batch_size, rng = _validate.classifier_training(
+        X, labels, num_classes, lr, epochs, batch_size, rng)
     Y = one_hot(labels, num_classes)
     if (X_val is None) != (labels_val is None):
         raise ValueError("X_val and labels_val go together: give both (to record validation curves) or neither")

@@ -11,23 +11,20 @@ then every graded function (the instructor's, with one replaced by the variant),
 part of that function's test cell. The message's first line must survive `nbgrader validate`, which
 cuts each printed line at 90 characters.
 """
-import re
 import warnings
 
 import pytest
 
 from nettrain_lib.checks import FIRST_LINE
 from tests.grading.test_roundtrip import flat, load_submissions
-from tests.support.coursetools import ROOT, grade_id, lesson_ids, read_notebook, reference_sources
-
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
+from tests.support.coursetools import HIDDEN_REGION, ROOT, grade_id, lesson_ids, read_notebook, reference_sources
 
 
 def visible_parts(lesson):
     """(the first code cell, {grade_id: visible part of each test cell}) of a lesson."""
     notebook = read_notebook(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    tests = {grade_id(cell): HIDDEN.sub("", cell.source) for cell in code
+    tests = {grade_id(cell): HIDDEN_REGION.sub("", cell.source) for cell in code
              if cell.metadata.get("nbgrader", {}).get("grade") and not cell.metadata["nbgrader"].get("solution")}
     return code[0].source, tests
 

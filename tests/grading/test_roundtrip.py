@@ -26,6 +26,7 @@ import nbformat
 import pytest
 
 from tests.support.coursetools import (
+    HIDDEN_REGION,
     ROOT,
     cell_results,
     fill_notebook,
@@ -200,16 +201,15 @@ def flat(text):
 def hidden_test_lines(lesson):
     """Distinctive lines of the hidden tests of a lesson (not also in the student's notebook)."""
     notebook = read_notebook(ROOT / "solutions" / lesson / f"{lesson}.ipynb")
-    hidden_regions = r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS"
     # Lines a student may legitimately show: the released notebook, the instructor's solution code
     # (students write the same lines) and the submissions' own code.
     shown = [cell.source for cell in read_notebook(ROOT / "lessons" / lesson / f"{lesson}.ipynb").cells]
-    shown += [re.sub(hidden_regions, "", cell.source, flags=re.DOTALL) for cell in notebook.cells]
+    shown += [HIDDEN_REGION.sub("", cell.source) for cell in notebook.cells]
     shown += [row[4] for row in variants(lesson)]
     visible = {line.strip() for text in shown for line in text.splitlines()}
     lines = []
     for cell in notebook.cells:
-        for region in re.findall(hidden_regions, cell.source, re.DOTALL):
+        for region in HIDDEN_REGION.findall(cell.source):
             lines += [line.strip() for line in region.splitlines()]
     return [line for line in lines if len(line) > 25 and not line.startswith("#") and line not in visible]
 

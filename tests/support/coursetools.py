@@ -78,6 +78,9 @@ def make_course(tmp_path):
 
 
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION[ \t]*\n|^[ \t]*### END SOLUTION[ \t]*\n?", re.MULTILINE)
+# A test cell's hidden tests, markers included; group 1 is what lies between the markers.
+HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*\n?",
+                           re.DOTALL | re.MULTILINE)
 
 
 def reference_sources(lesson):

@@ -1,4 +1,4 @@
-"""Seconds per epoch of the lesson 06 model: nettrain_lib's Sequential.fit, a plain numpy loop and
+"""Seconds per epoch of the lesson 07 model: nettrain_lib's Sequential.fit, a plain numpy loop and
 PyTorch on the CPU (when installed), interleaved round by round in one process, one BLAS thread.
 
     make bench                                     # its own venv (.venv-bench) with threadpoolctl and torch
@@ -9,7 +9,7 @@ Needs threadpoolctl (and torch for the PyTorch column), neither a course depende
 installs both into .venv-bench (torch==2.13.0, the CPU build where it lies on disk; set
 BENCH_TORCH= to leave PyTorch out).
 
-The model is lesson 06's: inputs -> Dense(64, relu) -> Dense(32, relu) -> Dense(10, softmax),
+The model is lesson 07's: inputs -> Dense(64, relu) -> Dense(32, relu) -> Dense(10, softmax),
 categorical cross-entropy, float32, trained with SGD (lr 0.01) and with Adam (lr 0.001), on the
 digits (1,797 x 64) and on a synthetic MNIST-sized set (60,000 x 784, 10 classes). Each
 measurement times a slice of an epoch (at least one step, about 0.2 s) and scales it to a whole
@@ -317,7 +317,7 @@ def plot(rows, torch_version, path):
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel("seconds per epoch (1 BLAS thread)")
     axes[1].legend(fontsize=7, ncol=2)
-    fig.suptitle("Lesson 06 model, one epoch: nettrain_lib vs plain numpy vs PyTorch "
+    fig.suptitle("Lesson 07 model, one epoch: nettrain_lib vs plain numpy vs PyTorch "
                  f"{torch_version or '(not installed)'}")
     fig.savefig(path, dpi=110)
 

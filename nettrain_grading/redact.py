@@ -92,7 +92,7 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     "train_softmax_regression": (
         "nettrain_lib.nn.models:Sequential.fit",                    # Dense(C, softmax) from zeros, SGD(lr), same rng
     ),
-    # 06 the training flow (relu, relu_backward: nn.activations by name)
+    # 06 the capstone's layers (relu, relu_backward: nn.activations by name)
     "dense_forward": (
         "nettrain_lib.nn.layers:Dense.forward",                     # linear Dense with params {"kernel": W, "bias": b}
         "nettrain_lib.scratch.network:network_forward",             # one layer (W, b): the cache holds Z = X @ W + b
@@ -100,10 +100,11 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     "dense_backward": (
         "nettrain_lib.nn.layers:Dense.backward",                    # backward(None, d_z=d_out): grads and d_out @ W.T
     ),
+    # 07 the training flow
     "early_stopping_epoch": (
         "nettrain_lib.nn.callbacks:EarlyStopping.on_epoch_end",     # fed val_losses epoch by epoch, sets stop_training
     ),
-    # 07 optimizers (step_decay: nn.schedules by name)
+    # 08 optimizers (step_decay: nn.schedules by name)
     "momentum_step": (
         "nettrain_lib.nn.optimizers:SGD._update",                   # Keras's momentum form, velocity as state
     ),
@@ -125,7 +126,7 @@ EQUIVALENTS: dict[str, tuple[str, ...]] = {
     "dropout_backward": (
         "nettrain_lib.nn.layers:Dropout.backward",                  # d_out * _mask
     ),
-    # the capstone (06_network_from_scratch)
+    # 06 the capstone's network (06_network_from_scratch)
     "glorot_uniform": (
         "nettrain_lib.nn.layers:Dense.build",                       # the same rng.uniform(-l, l, (fan_in, fan_out))
     ),

@@ -5,10 +5,11 @@ modules that notebook cells use directly and whose paths never change: `nettrain
 assertions of the test cells), `nettrain_lib.friendly` (hints under a traceback) and
 `nettrain_lib.explore` (sliders). Where the code lives:
 
-    scratch/   lessons 01-05 in plain numpy: the reference answers of their graded functions, and the
-               measurements behind their figures (one module per idea: linear.py, batching.py, ...)
-    nn/        lessons 06-07: the Keras 3 API in numpy (models, layers, activations, losses,
-               optimizers, callbacks, regularizers, schedules). The graded functions of lessons 06-07
+    scratch/   lessons 01-06 in plain numpy: the reference answers of their graded functions, and the
+               measurements behind their figures (one module per idea: linear.py, batching.py, ...,
+               network.py for the capstone's network)
+    nn/        lessons 07-08: the Keras 3 API in numpy (models, layers, activations, losses,
+               optimizers, callbacks, regularizers, schedules). The graded functions of lessons 07-08
                have no reference copy here: students write them in the notebook
     data/      synthetic data sets and the bundled 8x8 digits
     plots/     the figures, by lesson
@@ -126,12 +127,12 @@ __all__ = [
     "softmax_cross_entropy_grad", "accuracy", "train_softmax_regression", "make_blobs",
     "plot_softmax_example", "plot_functions", "plot_decision_regions", "plot_confusion_matrix",
     "plot_digit_grid",
-    # the capstone (issue 18: a network trained by the student's own code; its lesson is in preparation)
+    # 06 the capstone: a network trained by the student's own code
     "glorot_uniform", "init_network", "network_forward", "network_backward", "sgd_update", "train_network",
-    # 06 the training flow
+    # 07 the training flow
     "Sequential", "load_model", "Dense", "Dropout", "Callback", "History", "EarlyStopping",
     "ModelCheckpoint", "TerminateOnNaN",
-    # 07 optimizers, regularization, schedules
+    # 08 optimizers, regularization, schedules
     "SGD", "RMSprop", "Adam", "L2", "LearningRateScheduler", "step_decay", "exponential_decay",
     "cosine_decay", "plot_function_contours",
 ]

@@ -1,7 +1,7 @@
 """The few numerical kernels that both halves of the library use, without input checks.
 
-The from-scratch functions of lessons 01-05 (`nettrain_lib.scratch`) check their arguments and
-then call these; the Keras-like layers and losses of lessons 06-07 (`nettrain_lib.nn`) call them
+The from-scratch functions of lessons 01-06 (`nettrain_lib.scratch`) check their arguments and
+then call these; the Keras-like layers and losses of lessons 07-08 (`nettrain_lib.nn`) call them
 directly on arrays they have already checked. Each works in the dtype it is given (float32 or
 float64). Shapes: z (N, C) or (C,), labels (N,).
 """

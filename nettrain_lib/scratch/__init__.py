@@ -1,4 +1,4 @@
-"""Lessons 01-05 and the capstone in plain numpy: the reference answers of their graded functions, and the measurements
+"""Lessons 01-06 in plain numpy: the reference answers of their graded functions, and the measurements
 their figures are made from. Every function checks its arguments and says what it received.
 
     update_rule.py    gradient_descent_step: W_new = W_old - lr * dJ/dW                  (lesson 01)

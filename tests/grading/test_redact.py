@@ -25,7 +25,7 @@ from nettrain_grading import redact
 
 REPO = Path(__file__).resolve().parents[2]
 
-# ../shared/curriculum.md: lessons 01-05, the current 06_training_flow and 07_optimizers, the capstone.
+# ../shared/curriculum.md: lessons 01-05, 07_training_flow, 08_optimizers and the capstone 06_network_from_scratch.
 GRADED = (
     "mse_loss", "mse_gradients", "gradient_descent_step", "numerical_gradient", "gradient_descent",
     "make_batches", "train_linear_regression",

@@ -1,7 +1,7 @@
 """The shape of nettrain_lib: which part may import which, no private name crosses a module, no
 function is kept twice, no module outgrows a page or two, and one facade serves every notebook.
 
-    scratch/  lessons 01-05 in plain numpy        nn/     lessons 06-07, the Keras-like API
+    scratch/  lessons 01-06 in plain numpy        nn/     lessons 07-08, the Keras-like API
     data/     data sets                           plots/  figures (may use scratch/, never nn/)
     checks.py, friendly.py, explore.py            what notebook cells import directly
     _validate.py, _kernels.py                     shared by all of the above

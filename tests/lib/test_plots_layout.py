@@ -143,7 +143,7 @@ def test_n_labels_sets_how_many_levels_are_labelled(lesson01):
 
 
 def test_function_contours_are_labelled_off_the_path():
-    """Lesson 07's saddle: plot_function_contours labels a few levels, none under the path."""
+    """Lesson 08's saddle: plot_function_contours labels a few levels, none under the path."""
     fig, ax = plt.subplots(figsize=(4.2, 4.2), layout="constrained")
     plot_function_contours(lambda a, b: a ** 2 - b ** 2 + b ** 4 / 4, (-2, 2), (-2.2, 2.2), ax=ax)
     path = [np.array([1.5, 0.01])]

@@ -35,7 +35,7 @@ CATALOGUE = {
         "accuracy": "(labels, probs)",
         "train_softmax_regression": "(X, labels, num_classes, lr, epochs, batch_size, rng)",
     },
-    "06_training_flow": {
+    "07_training_flow": {
         "relu": "(x)",
         "relu_backward": "(d_out, x)",
         "dense_forward": "(X, W, b)",
@@ -43,7 +43,7 @@ CATALOGUE = {
         "validation_split_indices": "(n_samples, validation_split)",
         "early_stopping_epoch": "(val_losses, patience, min_delta=0.0)",
     },
-    "07_optimizers": {
+    "08_optimizers": {
         "momentum_step": "(param, grad, velocity, lr, momentum=0.9)",
         "rmsprop_step": "(param, grad, sq_avg, lr=0.001, rho=0.9, eps=1e-07)",
         "adam_step": "(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-07)",

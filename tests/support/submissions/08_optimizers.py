@@ -1,4 +1,4 @@
-"""Submissions for the grading round trip of lesson 07 (see tests/support/submissions/01_update_rule.py)."""
+"""Submissions for the grading round trip of lesson 08 (see tests/support/submissions/01_update_rule.py)."""
 
 WRONG = {
     "momentum_step": [

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.coursetools import lesson_ids
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("NETTRAIN_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
@@ -340,7 +342,10 @@ def test_instructor_setup_has_formgrader_and_create_assignment(tmp_path, page):
         assert "Nbgrader Create Assignment" in right_sidebar_titles(page)
         shot(page, "10-instructor-lab")
         menu(page, "Nbgrader", "Formgrader")
-        page.frame_locator("iframe").locator("text=01_update_rule").first.wait_for(timeout=60_000)
+        formgrader = page.frame_locator("iframe")
+        formgrader.locator("text=01_update_rule").first.wait_for(timeout=60_000)
+        for lesson in lesson_ids():                            # all eight lessons, the capstone included
+            formgrader.locator(f"text={lesson}").first.wait_for(timeout=10_000)
         shot(page, "11-instructor-formgrader")
     finally:
         lab.stop()

@@ -35,11 +35,19 @@ CATALOGUE = {
         "accuracy": "(labels, probs)",
         "train_softmax_regression": "(X, labels, num_classes, lr, epochs, batch_size, rng)",
     },
-    "07_training_flow": {
+    "06_network_from_scratch": {
         "relu": "(x)",
         "relu_backward": "(d_out, x)",
         "dense_forward": "(X, W, b)",
         "dense_backward": "(d_out, X, W)",
+        "glorot_uniform": "(fan_in, fan_out, rng)",
+        "init_network": "(layer_sizes, rng)",
+        "network_forward": "(X, params)",
+        "network_backward": "(P, Y, cache, params)",
+        "sgd_update": "(params, grads, lr)",
+        "train_network": "(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, rng)",
+    },
+    "07_training_flow": {
         "validation_split_indices": "(n_samples, validation_split)",
         "early_stopping_epoch": "(val_losses, patience, min_delta=0.0)",
     },
@@ -50,5 +58,6 @@ CATALOGUE = {
         "step_decay": "(lr0, epoch, drop=0.5, epochs_per_drop=10)",
         "l2_penalty_grad": "(grad, W, lam)",
         "dropout_forward": "(X, rate, rng, training=True)",
+        "dropout_backward": "(d_out, mask)",
     },
 }

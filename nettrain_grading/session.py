@@ -199,6 +199,11 @@ class Run:
             elif isinstance(target, dict) and isinstance(value, dict):
                 target.clear()
                 target.update(value)
+        self.sync_generators(reply, decoder)
+
+    def sync_generators(self, reply, decoder):
+        """The states of the generators the grader sent, as they are inside now, and the permutations a
+        RecordingGenerator recorded inside since the last answer."""
         for key, state in dict(reply.get("rngs", {})).items():
             rng = self.scope.rngs.get(int(key))
             if rng is not None:
@@ -247,6 +252,9 @@ class Run:
             if function is None:
                 raise wire.ProtocolError("a callback the grader did not send")
             decoder = self.decoder()
+            # A generator passed on to the callback (a course function of checks.substituted drawing from
+            # the student's rng) continues from where the student's code left it, and goes back advanced.
+            self.sync_generators(message, decoder)
             args = [decoder.decode(arg) for arg in list(message.get("args", []))]
             kwargs = {str(key): decoder.decode(value) for key, value in list(message.get("kwargs", []))}
             value = function(*args, **kwargs)
@@ -255,6 +263,7 @@ class Run:
             raise
         except BaseException as exc:                 # noqa: BLE001 -- the callback's own error goes back in
             reply = {"op": "callback_raise", "error": wire.error_tree(exc)}
+        reply["rngs"] = self.rng_states()
         self.channel.send(reply, deadline)
 
     # -- substitution (checks.substituted) ----------------------------------------------------

@@ -189,6 +189,11 @@ class Child:
                 scope.objects.pop(number)            # encode it whole, not as a reference to itself
                 changes[str(number)] = encoder.encode(value)
                 scope.objects[number] = value
+        return {"changed": changes, **self.generator_fields()}
+
+    def generator_fields(self):
+        """The generators' states, and the permutations a RecordingGenerator recorded since last sent."""
+        scope, encoder = self.scope, self.encoder()
         rngs, orders = {}, {}
         for number, rng in scope.rngs.items():
             rngs[str(number)] = wire.rng_state(rng)
@@ -196,7 +201,7 @@ class Child:
             if isinstance(kept, list) and len(kept) > scope.recorded[number]:
                 orders[str(number)] = [encoder.encode(order) for order in kept[scope.recorded[number]:][:10_000]]
                 scope.recorded[number] = len(kept)
-        return {"changed": changes, "rngs": rngs, "orders": orders}
+        return {"rngs": rngs, "orders": orders}
 
     # -- running student code ------------------------------------------------------------------
     def timed(self, action, seconds):
@@ -257,10 +262,15 @@ class Child:
         """The student's code called a function of the grader's: ask for its value, answering
         any request that comes first."""
         encoder = self.encoder(refs=False)
+        # The generators go with the call and come back advanced: a course function that the grader runs
+        # for the student's code (checks.substituted) draws where the student's code left off.
         self.send({"op": "callback", "id": number, "args": [encoder.encode(arg) for arg in args],
-                   "kwargs": [[str(key), encoder.encode(value)] for key, value in kwargs.items()]})
+                   "kwargs": [[str(key), encoder.encode(value)] for key, value in kwargs.items()],
+                   **self.generator_fields()})
         while True:
             message = self.receive()
+            if message["op"] in ("callback_return", "callback_raise"):
+                self.sync_rngs(message.get("rngs"))
             if message["op"] == "callback_return":
                 return self.decoder(set()).decode(message.get("value"))
             if message["op"] == "callback_raise":

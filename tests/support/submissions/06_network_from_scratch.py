@@ -306,6 +306,12 @@ def sgd_update(params, grads, lr):
          "last batch loss"),
         ("np.random instead of rng", _train(order="order = np.random.permutation(n)"), "not with np.random"),
         ("accuracy in percent", _train(scale="100 * "), "percentage"),
+        ("shuffles before init_network", _TRAIN.replace(
+            "    params = init_network([d, *hidden_sizes, num_classes], rng)\n", "").format(
+            once="", epochs="epochs", stop="n", record=_WHOLE.format(scale=""),
+            order="order = rng.permutation(n)\n        if epoch == 0:\n"
+                  "            params = init_network([d, *hidden_sizes, num_classes], rng)"),
+         "came before init_network"),
     ],
 }
 
@@ -497,6 +503,42 @@ def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, 
         log_P = Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))
         history["loss"].append(float(-np.mean(np.sum(Y * log_P, axis=1))))
         history["accuracy"].append(float(np.mean(np.argmax(Z, axis=1) == labels)))
+    return params, history
+"""),
+        ("Glorot drawn inline with rng.uniform, rng.choice for the order", """
+def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, rng):
+    sizes = [X.shape[1]] + list(hidden_sizes) + [num_classes]
+    params = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        params.append((rng.uniform(-limit, limit, size=(fan_in, fan_out)), np.zeros(fan_out)))
+    Y = np.eye(num_classes)[labels]
+    history = {"loss": [], "accuracy": []}
+    for _ in range(epochs):
+        order = rng.choice(len(X), size=len(X), replace=False)
+        for rows in np.array_split(order, range(batch_size, len(X), batch_size)):
+            P, cache = network_forward(X[rows], params)
+            params = sgd_update(params, network_backward(P, Y[rows], cache, params), lr)
+        P, _ = network_forward(X, params)
+        history["loss"].append(float(-np.mean(np.log(P[np.arange(len(X)), labels]))))
+        history["accuracy"].append(float(np.mean(P.argmax(axis=1) == labels)))
+    return params, history
+"""),
+        ("one glorot_uniform per layer, then the loop", """
+def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, rng):
+    sizes = [X.shape[1], *hidden_sizes, num_classes]
+    params = [(glorot_uniform(a, b, rng), np.zeros(b)) for a, b in zip(sizes, sizes[1:])]
+    Y = np.eye(num_classes)[labels]
+    history = {"loss": [], "accuracy": []}
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            P, cache = network_forward(X[rows], params)
+            params = sgd_update(params, network_backward(P, Y[rows], cache, params), lr)
+        P, _ = network_forward(X, params)
+        history["loss"].append(-np.log(P[np.arange(len(X)), labels]).mean())
+        history["accuracy"].append((P.argmax(axis=1) == labels).mean())
     return params, history
 """),
     ],

@@ -244,6 +244,42 @@ def dropout_forward(X, rate, rng, training=True):
     return X, mask
 """, "changed its input"),
     ],
+    "dropout_backward": [
+        ("a 0/1 mask: the scale 1 / (1 - rate) is lost", """
+def dropout_backward(d_out, mask):
+    return d_out * (mask > 0)
+""", "scale 1 / (1 - rate) is dropped"),
+        ("divides by the keep probability again", """
+def dropout_backward(d_out, mask):
+    keep_probability = 1 / mask.max()
+    return d_out * mask / keep_probability
+""", "scaled twice"),
+        ("divides by the mask", """
+def dropout_backward(d_out, mask):
+    return d_out / mask
+""", "divide by the mask"),
+        ("undoes the scale where the mask is not zero", """
+def dropout_backward(d_out, mask):
+    return np.where(mask != 0, d_out / np.where(mask != 0, mask, 1.0), 0.0)
+""", "divide by the mask"),
+        ("returns the mask", """
+def dropout_backward(d_out, mask):
+    return mask.copy()
+""", "return the mask itself"),
+        ("modifies d_out in place", """
+def dropout_backward(d_out, mask):
+    d_out *= mask
+    return d_out
+""", "changed its input"),
+        ("ignores the mask", """
+def dropout_backward(d_out, mask):
+    return d_out.copy()
+""", "the mask is ignored"),
+        ("the gradient of the dropped units", """
+def dropout_backward(d_out, mask):
+    return d_out * (mask == 0)
+""", "goes to the dropped units"),
+    ],
 }
 
 CORRECT = {
@@ -350,6 +386,22 @@ def dropout_forward(X, rate, rng, training=True):
         mask = rng.binomial(1, 1 - rate, size=X.shape) / (1 - rate)
         return X * mask, mask
     return X.copy(), np.ones(X.shape)
+"""),
+    ],
+    "dropout_backward": [
+        ("np.multiply", """
+def dropout_backward(d_out, mask):
+    return np.multiply(d_out, mask)
+"""),
+        ("np.where on the kept units", """
+def dropout_backward(d_out, mask):
+    return np.where(mask != 0, d_out * mask, 0.0)
+"""),
+        ("a copy, multiplied in place", """
+def dropout_backward(d_out, mask):
+    d_X = np.array(d_out, dtype=float)
+    d_X *= mask
+    return d_X
 """),
     ],
 }

@@ -228,6 +228,20 @@ def dropout_forward(X, rate, rng, training=True):
     mask = (rng.random(X.shape) >= rate) / (1 - rate)
     return X * mask, mask
 """, "not the pair (out, mask)"),
+        ("0/1 keep-mask, scaling applied to out", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, None
+    keep = (rng.uniform(size=X.shape) > rate).astype(X.dtype)
+    return X * keep / (1 - rate), keep
+""", "mask holds 0 and 1"),
+        ("a boolean keep-mask", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X, np.ones_like(X)
+    keep = rng.uniform(0, 1, X.shape) < 1 - rate
+    return np.where(keep, X / (1 - rate), 0.0), keep
+""", "Return keep / (1 - rate) as the mask"),
         ("returns the drop mask instead of the keep mask", """
 def dropout_forward(X, rate, rng, training=True):
     if not training:
@@ -358,20 +372,6 @@ def l2_penalty_grad(grad, W, lam):
 """),
     ],
     "dropout_forward": [
-        ("0/1 keep-mask, scaling applied to out", """
-def dropout_forward(X, rate, rng, training=True):
-    if not training:
-        return X, None
-    keep = (rng.uniform(size=X.shape) > rate).astype(X.dtype)
-    return X * keep / (1 - rate), keep
-"""),
-        ("a boolean keep-mask, X itself at test time", """
-def dropout_forward(X, rate, rng, training=True):
-    if not training:
-        return X, np.ones_like(X)
-    keep = rng.uniform(0, 1, X.shape) < 1 - rate
-    return np.where(keep, X / (1 - rate), 0.0), keep
-"""),
         ("rng.choice per unit, mask all ones at test time", """
 def dropout_forward(X, rate, rng, training=True):
     if not training:

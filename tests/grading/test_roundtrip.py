@@ -124,10 +124,14 @@ def test_blank_notebook_gets_zero_and_is_told_what_is_missing(graded):
 
 @pytest.mark.parametrize("lesson", lesson_ids())
 def test_every_graded_function_has_wrong_and_correct_submissions(lesson):
+    """At least 3 typical mistakes and 2 correct variants written differently for every graded function."""
     wrong, correct = load_submissions(lesson)
     functions = set(reference_sources(lesson))
     assert functions <= set(wrong), f"{lesson}: no wrong submissions for {sorted(functions - set(wrong))}"
     assert functions <= set(correct), f"{lesson}: no correct variants for {sorted(functions - set(correct))}"
+    few = {name: (len(wrong[name]), len(correct[name])) for name in functions
+           if len(wrong[name]) < 3 or len(correct[name]) < 2}
+    assert not few, f"{lesson}: fewer than 3 typical mistakes or 2 correct variants (wrong, correct): {few}"
 
 
 def test_wrong_implementations_lose_their_marks_with_a_message_naming_the_mistake(graded):

@@ -136,6 +136,21 @@ def glorot_uniform(fan_in, fan_out, rng):
     limit = 6 / (fan_in + fan_out)
     return rng.uniform(-limit, limit, size=(fan_in, fan_out))
 """, "the square root is missing"),
+        ("float32 weights", """
+def glorot_uniform(fan_in, fan_out, rng):
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out)).astype(np.float32)
+""", "return float64"),
+        ("np.random instead of rng", """
+def glorot_uniform(fan_in, fan_out, rng):
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    return np.random.uniform(-limit, limit, size=(fan_in, fan_out))
+""", "drew nothing from rng"),
+        ("a new generator inside", """
+def glorot_uniform(fan_in, fan_out, rng):
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    return np.random.default_rng(0).uniform(-limit, limit, size=(fan_in, fan_out))
+""", "drew nothing from rng"),
     ],
     "init_network": [
         ("random biases", """
@@ -164,6 +179,11 @@ def init_network(layer_sizes, rng):
         params.append((glorot_uniform(layer_sizes[i], layer_sizes[i + 1], rng), np.zeros(layer_sizes[i + 1])))
     return params
 """, "one per layer"),
+        ("a new generator for every layer", """
+def init_network(layer_sizes, rng):
+    return [(glorot_uniform(a, b, np.random.default_rng(0)), np.zeros(b))
+            for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+""", "drew nothing from rng"),
     ],
     "network_forward": [
         ("ReLU on the last layer too", """
@@ -268,6 +288,29 @@ def network_backward(P, Y, cache, params):
         dZ = dA_prev
     return grads[::-1]
 """, "ReLU's slope is missing"),
+        ("dW transposed", """
+def network_backward(P, Y, cache, params):
+    grads = []
+    dZ = (P - Y) / len(P)
+    for index in reversed(range(len(params))):
+        A_prev, _ = cache[index]
+        grads.insert(0, (dZ.T @ A_prev, dZ.sum(axis=0)))
+        if index > 0:
+            dZ = relu_backward(dZ @ params[index][0].T, cache[index - 1][1])
+    return grads
+""", "A_prev.T @ dZ"),
+        ("P -= Y changes P", """
+def network_backward(P, Y, cache, params):
+    grads = []
+    P -= Y
+    dZ = P / len(P)
+    for index in reversed(range(len(params))):
+        dA_prev, dW, db = dense_backward(dZ, cache[index][0], params[index][0])
+        grads.insert(0, (dW, db))
+        if index > 0:
+            dZ = relu_backward(dA_prev, cache[index - 1][1])
+    return grads
+""", "not `P -= Y`"),
     ],
     "sgd_update": [
         ("updates in place", """
@@ -295,6 +338,10 @@ def sgd_update(params, grads, lr):
 def sgd_update(params, grads, lr):
     return [(W - dW, b - db) for (W, b), (dW, db) in zip(params, grads)]
 """, "lr is not used"),
+        ("a generator instead of a list", """
+def sgd_update(params, grads, lr):
+    return ((W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads))
+""", "returned a generator"),
     ],
     "train_network": [
         ("shuffles once", _train(once="order = rng.permutation(n)\n    ", order="pass"),
@@ -312,6 +359,43 @@ def sgd_update(params, grads, lr):
             order="order = rng.permutation(n)\n        if epoch == 0:\n"
                   "            params = init_network([d, *hidden_sizes, num_classes], rng)"),
          "came before init_network"),
+        ("init_network with a new generator", _TRAIN.replace(
+            "init_network([d, *hidden_sizes, num_classes], rng)",
+            "init_network([d, *hidden_sizes, num_classes], np.random.default_rng(0))").format(
+            once="", epochs="epochs", order="order = rng.permutation(n)", stop="n", record=_WHOLE.format(scale="")),
+         "with this same rng"),
+        ("accuracy of the last batch", _train(record=(
+            'P_all, _ = network_forward(X, params)\n'
+            '        history["loss"].append(-np.mean(np.log(P_all[np.arange(n), labels])))\n'
+            '        history["accuracy"].append(np.mean(P.argmax(axis=1) == labels[rows]))')),
+         "last batch accuracy"),
+        ("accuracy always 1.0", _train(record=(
+            'P, _ = network_forward(X, params)\n'
+            '        history["loss"].append(-np.mean(np.log(P[np.arange(n), labels])))\n'
+            '        history["accuracy"].append(1.0)')),
+         "history['accuracy'] (3 clusters"),
+        ("accuracy as confident predictions", _train(record=(
+            'P, _ = network_forward(X, params)\n'
+            '        history["loss"].append(-np.mean(np.log(P[np.arange(n), labels])))\n'
+            '        history["accuracy"].append(np.mean(P.max(axis=1) > 0.5))')),
+         "history['accuracy'] (3 clusters"),
+        ("Keras-style mean of the batch losses", _TRAIN.replace(
+            "            P, cache = network_forward(X[rows], params)\n",
+            "            P, cache = network_forward(X[rows], params)\n"
+            "            batch_losses.append(-np.mean(np.log(P[np.arange(len(rows)), labels[rows]])))\n"
+            "            batch_accuracies.append(np.mean(P.argmax(axis=1) == labels[rows]))\n").format(
+            once="", epochs="epochs", stop="n",
+            order="order = rng.permutation(n)\n        batch_losses, batch_accuracies = [], []",
+            record='history["loss"].append(np.mean(batch_losses))\n'
+                   '        history["accuracy"].append(np.mean(batch_accuracies))'),
+         "Keras style"),
+        ("history recorded before the updates", _train(
+            order=('P, _ = network_forward(X, params)\n'
+                   '        history["loss"].append(-np.mean(np.log(P[np.arange(n), labels])))\n'
+                   '        history["accuracy"].append(np.mean(P.argmax(axis=1) == labels))\n'
+                   '        order = rng.permutation(n)'),
+            record="pass"),
+         "before the epoch's updates"),
     ],
 }
 

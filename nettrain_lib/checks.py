@@ -81,6 +81,8 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
     name = getattr(function, "__name__", repr(function))
     named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
     before = [(label, value, value.copy()) for label, value in named if isinstance(value, np.ndarray)]
+    # Lists, tuples and dicts too (a network's params, a cache): their items, and the arrays in them.
+    nested = [(label, value, _contents(value)) for label, value in named if isinstance(value, (list, tuple, dict))]
     result = call(function, *args, **kwargs)
     if hasattr(result, "__next__"):
         try:
@@ -98,7 +100,42 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
                 + (hint or "Leave the caller's arrays as they were: compute a new array "
                    "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)")
             )
+    for label, value, original in nested:
+        if not _same_contents(_contents(value), original):
+            raise _fail(
+                f"{name} changed its input ({label}) in place: a list or an array in it.\n"
+                + (hint or "Leave the caller's lists and arrays as they were: build a new list "
+                   "(`[... for ...]`) of new arrays (`W - lr * dW`, not `W -= lr * dW`)")
+            )
     return result
+
+
+def _contents(value, depth=0):
+    """A copy of what a list, tuple or dict holds, arrays copied, to see later whether it changed."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.copy())
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return (type(value).__name__, [_contents(item, depth + 1) for item in value])
+    if depth < 4 and isinstance(value, dict):
+        return ("dict", [(key, _contents(item, depth + 1)) for key, item in value.items()])
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        return ("scalar", repr(value))
+    return ("other", id(value))
+
+
+def _same_contents(now, before):
+    if now[0] != before[0]:
+        return False
+    if now[0] == "array":
+        a, b = now[1], before[1]
+        numeric = np.issubdtype(b.dtype, np.number)
+        return a.shape == b.shape and np.array_equal(a, b, equal_nan=numeric)
+    if now[0] == "dict":
+        return [key for key, _ in now[1]] == [key for key, _ in before[1]] and all(
+            _same_contents(x, y) for (_, x), (_, y) in zip(now[1], before[1]))
+    if now[0] in ("list", "tuple"):
+        return len(now[1]) == len(before[1]) and all(_same_contents(x, y) for x, y in zip(now[1], before[1]))
+    return now[1] == before[1]
 
 
 def call_recording_warnings(function, *args, **kwargs):

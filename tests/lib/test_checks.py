@@ -494,3 +494,41 @@ def test_check_that_fails_with_the_wrapped_message_only_when_the_condition_is_fa
     with pytest.raises(AssertionError) as info:
         check_that(False, message)
     assert str(info.value) == wrapped(message) and "\n" in str(info.value)
+
+
+def test_call_keeping_inputs_sees_lists_and_the_arrays_in_them_changed():
+    """A network's params and cache are lists of arrays: emptying the list, replacing a pair, or
+    updating an array inside it in place is a change of the caller's input, like X -= ... is."""
+    def params():
+        return [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
+
+    def empties(p, g):
+        p.clear()
+        return []
+
+    def replaces(p, g):
+        p[0] = (p[0][0] * 2, p[0][1])
+        return p
+
+    def in_place(p, g):
+        for (W, _), (dW, _) in zip(p, g):
+            W -= 0.1 * dW
+        return p
+
+    def sorts(values):
+        values.sort()
+        return values[0]
+
+    for function in (empties, replaces, in_place):
+        with pytest.raises(AssertionError, match=r"changed its input \(argument 1\) in place: a list"):
+            call_keeping_inputs(function, params(), params())
+    with pytest.raises(AssertionError, match="in place"):
+        call_keeping_inputs(sorts, [3.0, 1.0, float("nan")])
+
+    def new_list(p, g):
+        return [(W - 0.1 * dW, b - 0.1 * db) for (W, b), (dW, db) in zip(p, g)]
+
+    result = call_keeping_inputs(new_list, params(), params())
+    assert np.allclose(result[0][0], 0.9)
+    assert call_keeping_inputs(lambda values: min(values), [3.0, float("nan")]) == 3.0
+    assert call_keeping_inputs(lambda d: d["a"] + 1, {"a": np.ones(2)})[0] == 2.0

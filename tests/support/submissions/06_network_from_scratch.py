@@ -396,6 +396,23 @@ def sgd_update(params, grads, lr):
                    '        order = rng.permutation(n)'),
             record="pass"),
          "before the epoch's updates"),
+        ("a fixed order reported to the recorder as a permutation", _train(
+            order=("order = np.roll(np.arange(n), 7 * epoch + 3)\n"
+                   "        if hasattr(rng, '_keep'):\n"
+                   "            rng._keep(order)")),
+         "is not the next draw from rng"),
+        ("np.random orders appended to rng.orders", _train(
+            order=("order = np.random.default_rng(epoch).permutation(n)\n"
+                   "        if hasattr(rng, 'orders'):\n"
+                   "            rng.orders.append(order)")),
+         "is not the next draw from rng"),
+        ("a leftover rng.random() in every epoch", _train(
+            order="order = rng.permutation(n)\n        lr_epoch = lr * (0.9 + 0.2 * rng.random())"),
+         "is not the next draw from rng"),
+        ("an extra draw after the training loop", _TRAIN.replace(
+            "    return params, history", "    history[\"seed\"] = int(rng.integers(1000))\n    return params, history"
+        ).format(once="", epochs="epochs", order="order = rng.permutation(n)", stop="n", record=_WHOLE.format(scale="")),
+         "drew more from rng than init_network"),
     ],
 }
 
@@ -567,6 +584,8 @@ def sgd_update(params, grads, lr):
     ],
     "train_network": [
         ("rng.shuffle of the indices", _train(order="order = np.arange(n)\n        rng.shuffle(order)")),
+        ("one index array, shuffled again in every epoch", _train(
+            once="order = np.arange(n)\n    ", order="rng.shuffle(order)")),
         ("a while loop and the loss from the logits", """
 def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, rng):
     Y = np.zeros((len(X), num_classes))

@@ -646,3 +646,21 @@ def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, 
 """),
     ],
 }
+
+# An adversarial read of the grader: emptying the test's own lists made its checks loop over nothing.
+WRONG["sgd_update"].append(("empties the caller's grads list", """
+def sgd_update(params, grads, lr):
+    grads.clear()
+    return [(W.copy(), b.copy()) for W, b in params]
+""", "changed grads"))
+WRONG["network_backward"].append(("empties the caller's cache and params", """
+def network_backward(P, Y, cache, params):
+    cache.clear()
+    params.clear()
+    return []
+""", "in place: a list"))
+WRONG["init_network"].append(("shortens the caller's layer sizes", """
+def init_network(layer_sizes, rng):
+    del layer_sizes[2:]
+    return [(glorot_uniform(layer_sizes[0], layer_sizes[1], rng), np.zeros(layer_sizes[1]))]
+""", "in place: a list"))

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from . import collect, gradebook, grader, phases, report, sandbox
-from .course import LessonSpec, load_config, released_lessons, resolve_lessons
+from .course import LessonSpec, graded_names, load_config, released_lessons, resolve_lessons
 from .state import LessonResult, add_flag, fingerprint, load_states, retried, save_state
 
 # ---------------------------------------------------------------------------------------------
@@ -169,10 +169,12 @@ def command_grade(args):
     graded_now, problems = [], list(refused)
     progress = Progress(len(pending), "grading ")
     # The clean re-check's nettrain_lib lacks the reference of every graded function of the course,
-    # not only of the lessons graded now: one lesson's function cannot call another's reference.
+    # not only of the lessons graded now, and not only of the released ones: one lesson's function
+    # cannot call another's reference (the capstone's sgd_update cannot call lesson 01's
+    # gradient_descent_step even when the capstone is released first).
     course_specs = [specs.get(lesson) or gradebook.lesson_spec(course, lesson, config)
                     for lesson in released_lessons(course, config)]
-    library = grader.redacted_library(course_specs + list(specs.values()))
+    library = grader.redacted_library(course_specs + list(specs.values()), graded_names(course, config))
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=args.workers, initializer=_init_worker,
         initargs=(course, _plain(config), limits, unsandboxed, str(library)))

@@ -42,6 +42,22 @@ def all_lessons(course, config):
     return sorted(path.name for path in source.iterdir() if (path / f"{path.name}.ipynb").is_file())
 
 
+def graded_names(course, config):
+    """The graded function names of every lesson in the source directory, released or not: a graded
+    solution cell's grade_id that names a function and has a test cell test_<name>."""
+    import nbformat
+
+    source = course / config.CourseDirectory.get("source_directory", "source")
+    names = set()
+    for lesson in all_lessons(course, config):
+        notebook = nbformat.read(str(source / lesson / f"{lesson}.ipynb"), as_version=4)
+        ids = {cell.metadata.get("nbgrader", {}).get("grade_id", ""): cell for cell in notebook.cells}
+        names.update(name for name, cell in ids.items()
+                     if name.isidentifier() and cell.cell_type == "code" and f"test_{name}" in ids
+                     and cell.metadata["nbgrader"].get("solution"))
+    return sorted(names)
+
+
 def released_lessons(course, config):
     """Lessons in the gradebook, i.e. those `nbgrader generate_assignment` has run for."""
     from nbgrader.api import Gradebook

@@ -200,10 +200,11 @@ def grade_student(course, student, specs, config, db_url, limits, unsandboxed=Fa
 _REDACTED = {}
 
 
-def redacted_library(specs):
-    """The copy of nettrain_lib without the reference version of any graded function, built once per
-    process and graded-function set (in a folder of its own, removed when the process ends)."""
-    graded = tuple(sorted({name for spec in specs for name in spec.functions}))
+def redacted_library(specs, names=()):
+    """The copy of nettrain_lib without the reference version of any graded function (of `specs`, and
+    `names`), built once per process and graded-function set (in a folder of its own, removed when the
+    process ends)."""
+    graded = tuple(sorted({name for spec in specs for name in spec.functions} | set(names)))
     if graded not in _REDACTED:
         import atexit
         import shutil

@@ -857,3 +857,16 @@ def test_places_are_the_graded_names_and_their_equivalents():
     assert redact.redacted_places(["validation_split_indices"]) == []
     with pytest.raises(TypeError, match="collection of function names"):
         redact.redacted_places("mse_loss")
+
+
+def test_the_grader_redacts_every_lessons_graded_names_released_or_not():
+    """nettrain-grade builds the re-check's library with the graded names of every lesson in
+    solutions/, so the capstone's sgd_update cannot call lesson 01's gradient_descent_step even when
+    only the capstone is released."""
+    from nettrain_grading.course import graded_names, load_config
+    from tests.support.catalogue import CATALOGUE
+
+    root = Path(__file__).resolve().parents[2]
+    names = graded_names(root, load_config(root))
+    assert names == sorted(name for functions in CATALOGUE.values() for name in functions)
+    assert {"gradient_descent_step", "softmax", "numerical_gradient", "sgd_update"} <= set(names)

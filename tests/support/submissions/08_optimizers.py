@@ -257,6 +257,45 @@ def dropout_forward(X, rate, rng, training=True):
     X *= mask
     return X, mask
 """, "changed its input"),
+        ("rng touched once, the mask from a fixed generator", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X.copy(), np.ones_like(X)
+    rng.random()
+    mask = (np.random.default_rng(1).random(X.shape) >= rate) / (1 - rate)
+    return X * mask, mask
+""", "every call must draw a new mask from rng"),
+        ("drops exactly rate * N units, placed by rng.shuffle", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X.copy(), np.ones_like(X)
+    flat = np.ones(X.size)
+    flat[:int(round(rate * X.size))] = 0
+    rng.shuffle(flat)
+    mask = flat.reshape(X.shape) / (1 - rate)
+    return X * mask, mask
+""", "give every unit its own draw"),
+        ("scales the kept units by 1 / rate", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X.copy(), np.ones_like(X)
+    mask = (rng.random(X.shape) >= rate) / rate
+    return X * mask, mask
+""", "scaled by 1 / rate"),
+        ("scales the kept units twice", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return X.copy(), np.ones_like(X)
+    mask = (rng.random(X.shape) >= rate) / (1 - rate)
+    return X * mask / (1 - rate), mask
+""", "scaled twice"),
+        ("returns (mask, out)", """
+def dropout_forward(X, rate, rng, training=True):
+    if not training:
+        return np.ones_like(X), X.copy()
+    mask = (rng.random(X.shape) >= rate) / (1 - rate)
+    return mask, X * mask
+""", "returned in the wrong order"),
     ],
     "dropout_backward": [
         ("a 0/1 mask: the scale 1 / (1 - rate) is lost", """
@@ -293,6 +332,22 @@ def dropout_backward(d_out, mask):
 def dropout_backward(d_out, mask):
     return d_out * (mask == 0)
 """, "goes to the dropped units"),
+        ("draws a new random mask", """
+def dropout_backward(d_out, mask):
+    rng = np.random.default_rng(0)
+    rate = 1 - 1 / mask.max()
+    keep = rng.random(d_out.shape) >= rate
+    return d_out * keep / (1 - rate)
+""", "a dropped unit got a gradient"),
+        ("rescales by the fraction kept in this mask", """
+def dropout_backward(d_out, mask):
+    kept = mask != 0
+    return d_out * kept / np.mean(kept)
+""", "the kept units get the wrong scale"),
+        ("multiplies by the square root of the mask", """
+def dropout_backward(d_out, mask):
+    return d_out * np.sqrt(mask)
+""", "the kept units get the wrong scale"),
     ],
 }
 

@@ -323,6 +323,40 @@ def substituted(namespace, **functions):
                 namespace[name] = value
 
 
+def drawn_in_turn(orders, start, rule):
+    """Fail unless the recorded `orders` are, one after the other, the next draws of a generator that
+    starts where `start` (a Generator, left untouched) is: each one rng.permutation(N),
+    rng.choice(N, N, replace=False), or rng.shuffle of np.arange(N) or of the previous order.
+
+    A RecordingGenerator's list lives with the student's code, which could fill it by hand; this ties
+    each order to the generator's stream. `rule` ends the failure message (what to draw, and when).
+    Returns the generator state after the last order, to compare with the student's generator."""
+    state, previous = start.bit_generator.state, None
+    for epoch, order in enumerate(orders, start=1):
+        order = np.asarray(order)
+        n = len(order)
+        found = None
+        for draw in ("permutation", "choice", "arange", "previous"):
+            generator = np.random.Generator(np.random.PCG64())
+            generator.bit_generator.state = state
+            if draw == "permutation":
+                drawn = generator.permutation(n)
+            elif draw == "choice":
+                drawn = generator.choice(n, n, replace=False)
+            elif draw == "previous" and previous is None:
+                continue
+            else:
+                drawn = np.arange(n) if draw == "arange" else previous.copy()
+                generator.shuffle(drawn)
+            if np.array_equal(drawn, order):
+                found = generator.bit_generator.state
+                break
+        if found is None:
+            raise _fail(f"epoch {epoch}'s order is not the next draw from rng: {rule}")
+        state, previous = found, order
+    return state
+
+
 class RecordingGenerator(np.random.Generator):
     """A numpy Generator that remembers every permutation of 0..N-1 it hands out.
 

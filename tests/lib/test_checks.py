@@ -532,3 +532,27 @@ def test_call_keeping_inputs_sees_lists_and_the_arrays_in_them_changed():
     assert np.allclose(result[0][0], 0.9)
     assert call_keeping_inputs(lambda values: min(values), [3.0, float("nan")]) == 3.0
     assert call_keeping_inputs(lambda d: d["a"] + 1, {"a": np.ones(2)})[0] == 2.0
+
+
+def test_drawn_in_turn_accepts_real_draws_and_rejects_orders_written_by_hand():
+    """Orders drawn from the generator in turn (permutation, choice, shuffle) pass and give the state
+    after them; an order put in the record by hand, or one drawn after another draw, fails."""
+    from nettrain_lib.checks import RecordingGenerator, drawn_in_turn
+
+    rng = RecordingGenerator(3)
+    first = rng.permutation(10)
+    second = rng.choice(10, 10, replace=False)
+    third = second.copy()
+    rng.shuffle(third)
+    end = drawn_in_turn(rng.orders, np.random.default_rng(3), "one permutation per epoch")
+    assert rng.bit_generator.state == end and len(rng.orders) == 3 and np.array_equal(rng.orders[0], first)
+
+    forged = RecordingGenerator(3)
+    forged._keep(np.roll(np.arange(10), 3))
+    with pytest.raises(AssertionError, match="epoch 1's order is not the next draw from rng: draw"):
+        drawn_in_turn(forged.orders, np.random.default_rng(3), "draw one permutation per epoch")
+    late = RecordingGenerator(3)
+    late.random()
+    late.permutation(10)
+    with pytest.raises(AssertionError, match="epoch 1's order"):
+        drawn_in_turn(late.orders, np.random.default_rng(3), "nothing else")

@@ -305,3 +305,47 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
          .replace("{per_epoch}", _RECORD_EPOCH)),
     ],
 }
+
+# An adversarial read of the grader: a fixed order written into the generator's record by hand, and
+# an extra draw in every epoch, are not the one permutation per epoch that the contract asks for.
+WRONG["train_softmax_regression"] += [
+    ("a fixed order written into rng's record by hand", """
+def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng):
+    n, d = X.shape
+    Y = one_hot(labels, num_classes)
+    W, b = np.zeros((d, num_classes)), np.zeros(num_classes)
+    history = {"loss": [], "accuracy": []}
+    for epoch in range(epochs):
+        order = np.roll(np.arange(n), 7 * epoch + 3)
+        if hasattr(rng, "_keep"):
+            rng._keep(order)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            grad = softmax_cross_entropy_grad(X[rows] @ W + b, Y[rows])
+            W = W - lr * X[rows].T @ grad
+            b = b - lr * grad.sum(axis=0)
+        probs = softmax(X @ W + b)
+        history["loss"].append(cross_entropy(Y, probs))
+        history["accuracy"].append(accuracy(labels, probs))
+    return W, b, history
+""", "is not the next draw from rng"),
+    ("an extra draw from rng in every epoch", """
+def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng):
+    n, d = X.shape
+    Y = one_hot(labels, num_classes)
+    W, b = np.zeros((d, num_classes)), np.zeros(num_classes)
+    history = {"loss": [], "accuracy": []}
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        jitter = rng.random()
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            grad = softmax_cross_entropy_grad(X[rows] @ W + b, Y[rows])
+            W = W - lr * X[rows].T @ grad
+            b = b - lr * grad.sum(axis=0)
+        probs = softmax(X @ W + b)
+        history["loss"].append(cross_entropy(Y, probs) + 0 * jitter)
+        history["accuracy"].append(accuracy(labels, probs))
+    return W, b, history
+""", "is not the next draw from rng"),
+]

@@ -101,7 +101,7 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
                    "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)")
             )
     for label, value, original in nested:
-        if not _same_contents(_contents(value), original):
+        if _contents(value) != original:
             raise _fail(
                 f"{name} changed its input ({label}) in place: a list or an array in it.\n"
                 + (hint or "Leave the caller's lists and arrays as they were: build a new list "
@@ -111,31 +111,16 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
 
 
 def _contents(value, depth=0):
-    """A copy of what a list, tuple or dict holds, arrays copied, to see later whether it changed."""
+    """What a list, tuple or dict holds (arrays by their bytes), comparable with == to see a change."""
     if isinstance(value, np.ndarray):
-        return ("array", value.copy())
+        return ("array", value.shape, value.dtype.str, value.tobytes())
     if depth < 4 and isinstance(value, (list, tuple)):
-        return (type(value).__name__, [_contents(item, depth + 1) for item in value])
+        return (type(value).__name__, tuple(_contents(item, depth + 1) for item in value))
     if depth < 4 and isinstance(value, dict):
-        return ("dict", [(key, _contents(item, depth + 1)) for key, item in value.items()])
+        return ("dict", tuple((repr(key), _contents(item, depth + 1)) for key, item in value.items()))
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
         return ("scalar", repr(value))
     return ("other", id(value))
-
-
-def _same_contents(now, before):
-    if now[0] != before[0]:
-        return False
-    if now[0] == "array":
-        a, b = now[1], before[1]
-        numeric = np.issubdtype(b.dtype, np.number)
-        return a.shape == b.shape and np.array_equal(a, b, equal_nan=numeric)
-    if now[0] == "dict":
-        return [key for key, _ in now[1]] == [key for key, _ in before[1]] and all(
-            _same_contents(x, y) for (_, x), (_, y) in zip(now[1], before[1]))
-    if now[0] in ("list", "tuple"):
-        return len(now[1]) == len(before[1]) and all(_same_contents(x, y) for x, y in zip(now[1], before[1]))
-    return now[1] == before[1]
 
 
 def call_recording_warnings(function, *args, **kwargs):
@@ -333,28 +318,28 @@ def drawn_in_turn(orders, start, rule):
     Returns the generator state after the last order, to compare with the student's generator."""
     state, previous = start.bit_generator.state, None
     for epoch, order in enumerate(orders, start=1):
-        order = np.asarray(order)
-        n = len(order)
-        found = None
-        for draw in ("permutation", "choice", "arange", "previous"):
+        order, found = np.asarray(order), None
+        for draw in _DRAWS:
             generator = np.random.Generator(np.random.PCG64())
             generator.bit_generator.state = state
-            if draw == "permutation":
-                drawn = generator.permutation(n)
-            elif draw == "choice":
-                drawn = generator.choice(n, n, replace=False)
-            elif draw == "previous" and previous is None:
-                continue
-            else:
-                drawn = np.arange(n) if draw == "arange" else previous.copy()
-                generator.shuffle(drawn)
-            if np.array_equal(drawn, order):
+            drawn = draw(generator, len(order), previous)
+            if drawn is not None and np.array_equal(drawn, order):
                 found = generator.bit_generator.state
                 break
         if found is None:
             raise _fail(f"epoch {epoch}'s order is not the next draw from rng: {rule}")
         state, previous = found, order
     return state
+
+
+def _shuffled(generator, values):
+    generator.shuffle(values)
+    return values
+
+
+_DRAWS = (lambda g, n, _: g.permutation(n), lambda g, n, _: g.choice(n, n, replace=False),
+          lambda g, n, _: _shuffled(g, np.arange(n)),
+          lambda g, n, previous: None if previous is None else _shuffled(g, previous.copy()))
 
 
 class RecordingGenerator(np.random.Generator):

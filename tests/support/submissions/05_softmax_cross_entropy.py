@@ -20,6 +20,8 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
 _RECORD = ('probs = softmax(X @ W + b)\n            history["loss"].append(cross_entropy(Y, probs))\n'
            '            history["accuracy"].append(accuracy(labels, probs))')
 _RECORD_EPOCH = _RECORD.replace("\n            ", "\n        ")
+# The contract's loop, as the instructor wrote it; a mistake is one replaced line.
+_CONTRACT_LOOP = _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
 
 WRONG = {
     "softmax": [
@@ -140,25 +142,25 @@ def accuracy(labels, probs):
         ("records after every batch", _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", _RECORD).replace("{per_epoch}", "pass"),
          "One value per update"),
         ("never updates the bias",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("b = b - lr * grad.sum(axis=0)", "pass"), "b never changes"),
         ("records the last batch's loss",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("probs = softmax(X @ W + b)", "probs = softmax(X[rows] @ W + b)")
          .replace("cross_entropy(Y, probs)", "cross_entropy(Y[rows], probs)")
          .replace("accuracy(labels, probs)", "accuracy(labels[rows], probs)"), "on the whole training set"),
         ("one permutation for all epochs",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("    for _ in range(epochs):\n        order = rng.permutation(n)", "    order = rng.permutation(n)\n    for _ in range(epochs):"),
          "one per epoch"),
         ("shuffles with np.random",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("rng.permutation(n)", "np.random.permutation(n)"), "not from np.random"),
         ("drops the last, smaller batch",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("range(0, n, batch_size)", "range(0, n - batch_size + 1, batch_size)"), "the last, smaller one too"),
         ("shuffles X in place",
-         _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass").replace("{per_epoch}", _RECORD_EPOCH)
+         _CONTRACT_LOOP
          .replace("        order = rng.permutation(n)\n",
                   "        order = rng.permutation(n)\n        X[:], labels[:], Y = X[order], labels[order], Y[order]\n"
                   "        order = np.arange(n)\n"), "changed its input"),
@@ -301,51 +303,19 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
         history["accuracy"].append(float(accuracy(labels, probs)))
     return W, b, history
 """),
-        ("the lesson's functions, loss as numpy floats", _TRAIN_BODY.replace("{sign}", "-").replace("{per_step}", "pass")
-         .replace("{per_epoch}", _RECORD_EPOCH)),
+        ("the lesson's functions, loss as numpy floats", _CONTRACT_LOOP),
     ],
 }
 
 # An adversarial read of the grader: a fixed order written into the generator's record by hand, and
 # an extra draw in every epoch, are not the one permutation per epoch that the contract asks for.
 WRONG["train_softmax_regression"] += [
-    ("a fixed order written into rng's record by hand", """
-def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng):
-    n, d = X.shape
-    Y = one_hot(labels, num_classes)
-    W, b = np.zeros((d, num_classes)), np.zeros(num_classes)
-    history = {"loss": [], "accuracy": []}
-    for epoch in range(epochs):
-        order = np.roll(np.arange(n), 7 * epoch + 3)
-        if hasattr(rng, "_keep"):
-            rng._keep(order)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            grad = softmax_cross_entropy_grad(X[rows] @ W + b, Y[rows])
-            W = W - lr * X[rows].T @ grad
-            b = b - lr * grad.sum(axis=0)
-        probs = softmax(X @ W + b)
-        history["loss"].append(cross_entropy(Y, probs))
-        history["accuracy"].append(accuracy(labels, probs))
-    return W, b, history
-""", "is not the next draw from rng"),
-    ("an extra draw from rng in every epoch", """
-def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng):
-    n, d = X.shape
-    Y = one_hot(labels, num_classes)
-    W, b = np.zeros((d, num_classes)), np.zeros(num_classes)
-    history = {"loss": [], "accuracy": []}
-    for epoch in range(epochs):
-        order = rng.permutation(n)
-        jitter = rng.random()
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            grad = softmax_cross_entropy_grad(X[rows] @ W + b, Y[rows])
-            W = W - lr * X[rows].T @ grad
-            b = b - lr * grad.sum(axis=0)
-        probs = softmax(X @ W + b)
-        history["loss"].append(cross_entropy(Y, probs) + 0 * jitter)
-        history["accuracy"].append(accuracy(labels, probs))
-    return W, b, history
-""", "is not the next draw from rng"),
+    ("a fixed order written into rng's record by hand", _CONTRACT_LOOP.replace(
+        "for _ in range(epochs):\n        order = rng.permutation(n)",
+        "for epoch in range(epochs):\n        order = np.roll(np.arange(n), 7 * epoch + 3)\n"
+        "        if hasattr(rng, \"_keep\"):\n            rng._keep(order)"),
+     "is not the next draw from rng"),
+    ("an extra draw from rng in every epoch", _CONTRACT_LOOP.replace(
+        "order = rng.permutation(n)", "order = rng.permutation(n)\n        rng.random()"),
+     "is not the next draw from rng"),
 ]

@@ -2,6 +2,7 @@
 #   make lab         set up .venv (first time only) and open JupyterLab on lessons/, the student setup
 #   make test        set up .venv (first time only), lint the code, and run the whole test suite
 #   make instructor  JupyterLab at the repository root with nbgrader's formgrader and create-assignment
+#   make hub         the course's JupyterHub with demo users, on this machine (root: sudo make hub)
 # They reinstall only when requirements*.txt or pyproject.toml changed.
 
 PYTHON ?= python3
@@ -12,7 +13,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab instructor test lint lessons venv clean sandbox browser bench
+.PHONY: lab instructor test lint lessons venv clean sandbox browser proxy hub bench
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
@@ -25,7 +26,7 @@ lab: $(STAMP)
 instructor: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
 
-test: lint sandbox browser
+test: lint sandbox browser proxy
 	$(BIN)/python -m pytest
 
 # ruff, configured in pyproject.toml: pyflakes, pycodestyle, import order, bugbear.
@@ -54,6 +55,28 @@ sandbox:
 
 browser:
 	$(call system_package,chromium,chromium,the browser test)
+
+# JupyterHub's proxy, configurable-http-proxy, from npm into deploy/node_modules (the versions are
+# pinned in deploy/package-lock.json); reinstalled only when the lock file changed.
+PROXY_STAMP := deploy/node_modules/.package-lock.json
+proxy:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "NOTE: npm is not installed (sudo apt-get install npm): the JupyterHub test will be skipped"; \
+	elif [ ! $(PROXY_STAMP) -nt deploy/package-lock.json ]; then \
+	  npm ci --prefix deploy --no-audit --no-fund --loglevel=error; \
+	fi
+
+# The course's JupyterHub (deploy/jupyterhub_config.py) on this machine, with demo users that exist
+# only inside its own namespaces (deploy/localhub.py). Needs root, npm and Linux. HUB_ARGS=--help.
+HUB_STAMP := $(VENV)/.installed-hub
+hub: $(HUB_STAMP)
+	@command -v npm >/dev/null 2>&1 || { echo "make hub needs npm for JupyterHub's proxy: sudo apt-get install npm"; exit 1; }
+	@$(MAKE) --no-print-directory proxy
+	$(BIN)/python -m deploy.localhub $(HUB_ARGS)
+
+$(HUB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .[hub]
+	touch $(HUB_STAMP)
 
 venv: $(STAMP)
 
@@ -86,4 +109,4 @@ bench:
 	.venv-bench/bin/python -m bench.training_speed $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info test-artifacts
+	rm -rf $(VENV) .venv-bench .pytest_cache nettrain_lib.egg-info test-artifacts deploy/node_modules .hub

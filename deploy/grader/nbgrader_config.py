@@ -1,0 +1,14 @@
+"""nbgrader for the grader service (the formgrader and nettrain-grade) on the course's JupyterHub.
+
+The service runs in the course folder, whose own nbgrader_config.py (the repository's) says where the
+lessons are; this file adds the shared exchange and the hub's groups.
+"""
+import os
+
+from nbgrader.auth import JupyterHubAuthPlugin
+
+c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "nettrain"
+c.Exchange.root = os.environ.get("NETTRAIN_EXCHANGE", "/srv/nbgrader/exchange")
+c.Authenticator.plugin_class = JupyterHubAuthPlugin

@@ -32,6 +32,16 @@ FIRST_UID = 42001                          # demo users' ids: far from a normal 
 DEMO_STUDENTS, DEMO_INSTRUCTORS = ("ada", "grace", "alan"), ("turing",)
 
 
+def _needed():
+    """What every user's server runs: Python, the virtual environment, the course."""
+    return sorted({Path(os.path.realpath(p)) for p in (sys.base_prefix, sys.prefix, REPOSITORY)})
+
+
+def _tops(base):
+    """The folders directly under /<base> that hold something _needed()."""
+    return sorted({Path(*path.parts[:3]) for path in _needed() if path.parts[1:2] == (base,) and len(path.parts) > 2})
+
+
 def problem():
     """Why this machine cannot run the local hub, or None."""
     if not sys.platform.startswith("linux"):
@@ -44,6 +54,12 @@ def problem():
             return f"`{tool}` is missing (Debian: sudo apt-get install util-linux iproute2)"
     if not (DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy").exists():
         return "JupyterHub's proxy is not installed: npm ci --prefix deploy (make hub runs it)"
+    for path in _needed():
+        for folder in [*reversed(path.parents[:-1]), path]:
+            if str(folder) not in ("/root", "/home") and not os.stat(folder).st_mode & stat.S_IXOTH:
+                return (f"the demo users could not reach {path}: {folder} is closed to other users "
+                        f"(mode {os.stat(folder).st_mode & 0o777:04o}). Clone the course under /opt or /srv, "
+                        f"or open the folder: chmod o+x {folder}")
     probe = subprocess.run(["unshare", "--mount", "--pid", "--net", "--fork", "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         return f"this machine does not allow new namespaces (unshare said: {probe.stderr.strip()})"
@@ -99,22 +115,20 @@ class LocalHub:
         lines = ["set -eu"]
         if self.private_network:
             lines.append("ip link set lo up")
+        # Servers run as other users: Python, the virtual environment and the course must stay visible.
+        # /home is replaced by the demo users' homes, and /root is usually closed (0700): a folder
+        # under either that holds one of them (/home/you/nettrain, /root/.pyenv) is moved back in.
+        moved = [(top, self.state / "stash" / f"{top.parent.name}-{top.name}") for top in _tops("home") + _tops("root")]
+        for top, stash in moved:
+            stash.mkdir(exist_ok=True)
+            lines.append(f"mount --bind {top} {stash}")
         lines += [f"mount --bind {self.state}/etc/passwd /etc/passwd",
                   f"mount --bind {self.state}/etc/group /etc/group",
                   f"mount --bind {self.state}/home /home"]
-        # Servers run as other users; Python, the virtual environment and the course must be readable
-        # for them. /root is usually closed (0700): when one of them lives under it (pyenv does), an
-        # open /root is mounted in here with just those folders moved in.
-        needed = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, REPOSITORY)}
-        under_root = sorted({Path(*Path(p).parts[:3]) for p in needed if Path(p).parts[1:2] == ("root",)})
-        if under_root and not os.stat("/root").st_mode & stat.S_IXOTH:
-            for top in under_root:
-                stash = self.state / "stash" / top.name
-                stash.mkdir(exist_ok=True)
-                lines.append(f"mount --bind {top} {stash}")
+        if _tops("root"):
             lines.append("mount -t tmpfs -o mode=755 tmpfs /root")
-            for top in under_root:
-                lines.append(f"mkdir -p {top} && mount --move {self.state}/stash/{top.name} {top}")
+        for top, stash in moved:
+            lines.append(f"mkdir -p {top} && mount --move {stash} {top}")
         # The checkout's instructor files (solutions, tests with correct answers, history) are hidden
         # from every server in here; the hub refuses to start where students could read them.
         for name in ("solutions", "tests", ".git"):

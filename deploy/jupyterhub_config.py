@@ -74,7 +74,9 @@ c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-# nbgrader runs `alembic` and `jupyter` from PATH: the virtual environment's come first.
+# nbgrader runs `alembic` and `jupyter` from PATH: the virtual environment's come first. Terminals
+# start bash without -l (deploy/*/jupyter_server_config.json): a login shell would read /etc/profile,
+# which sets PATH again without it, and `nettrain-grade` would be "command not found".
 environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "NETTRAIN_EXCHANGE": EXCHANGE}
 c.Spawner.environment = dict(environment,
                              JUPYTER_CONFIG_PATH=f"{DEPLOY / 'student'}:{REPOSITORY / 'jupyter' / 'student'}")

@@ -9,9 +9,12 @@ joins the hub's network namespace, through what each person does:
 2. the instructor opens the formgrader, generates and releases lesson 01;
 3. each student fetches it from the Assignments tab, writes mse_loss (ada correctly, grace and alan
    with typical mistakes), validates and submits;
-4. grace tries to list the exchange's inbound folder and to read ada's submission: both refused;
-5. the instructor grades with `nettrain-grade grade 01_update_rule --from-exchange --release-feedback`
-   in the grader service's folder, as the grader account, and sees the scores in the formgrader;
+4. grace, in a terminal of her JupyterLab, tries to list the exchange's inbound folder and to read
+   ada's submission by its exact path: both refused; nor can she read the checkout's solutions/ or
+   the grader's gradebook;
+5. the instructor, in a terminal of the grader service (its course folder, as grader-nettrain), runs
+   `nettrain-grade grade 01_update_rule --from-exchange --release-feedback`, and sees the scores in
+   the formgrader;
 6. each student fetches their feedback and sees their own messages only;
 7. alan is taken out of the class's hub group: his Assignments tab says he is not enrolled.
 
@@ -52,6 +55,7 @@ ANSWERS = {
     "alan": (MSE_LOSS.replace("X @ w + b - y", "X @ w - y"), "returned what you get when the bias b is missing"),
 }
 STUDENTS, INSTRUCTOR = list(ANSWERS), "turing"
+DONE = ('echo "== $((6 * 7)) =="', "== 42 ==")      # typed in a terminal; the screen shows the second when it ran
 
 why = problem()
 if why:
@@ -129,6 +133,30 @@ def formgrader_action(page, button, expected, screenshot=None):
     modal.wait_for(state="detached")
 
 
+def readable_terminals(hub, user):
+    """JupyterLab draws terminals on a canvas; its screen-reader mode also puts the text in the page."""
+    folder = f"/home/{user}/.jupyter/lab/user-settings/@jupyterlab/terminal-extension"
+    hub.run(["mkdir", "-p", folder], user=user)
+    hub.run(["sh", "-c", f"echo '{{\"screenReaderMode\": true}}' > {folder}/plugin.jupyterlab-settings"], user=user)
+
+
+def terminal(page, lab_url, commands, until, seconds=120):
+    """Open a terminal in the JupyterLab at `lab_url`, type `commands`, wait until the screen shows `until`."""
+    page.goto(f"{lab_url}?reset")
+    page.wait_for_selector(".lm-MenuBar-itemLabel:text-is('File')")
+    menu(page, "File", "New")
+    page.click(".lm-Menu-itemLabel:text-is('Terminal')")
+    screen = page.locator(".jp-Terminal").first
+    screen.wait_for()
+    page.wait_for_selector(".jp-Terminal .xterm-accessibility-tree")
+    screen.click()
+    for command in commands:
+        page.keyboard.type(command + "\n")
+    page.wait_for_function("([el, text]) => el.innerText.replace(/\\s+/g, ' ').includes(text)",
+                           arg=[screen.element_handle(), until], timeout=seconds * 1000)
+    return " ".join(screen.inner_text().split())
+
+
 def grace_probes(hub):
     """What grace's terminal would show when she looks for ada's work in the exchange."""
     inbound = "/srv/nbgrader/exchange/nettrain/inbound"
@@ -140,6 +168,8 @@ def grace_probes(hub):
 
 
 def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, browser):
+    for user in ("grace", GRADER):
+        readable_terminals(hub, user)
     pages = {user: log_in(browser, hub, user) for user in [INSTRUCTOR, *STUDENTS]}
     shot(pages["ada"], "02-student-lab-after-login")
 
@@ -198,7 +228,14 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
         page.locator(f"#submitted_assignments_list >> text={LESSON}").first.wait_for(timeout=60_000)
         shot(page, f"07-{user}-submitted")
 
-    # 4. grace looks for ada's submission: the inbound listing and the file itself are refused.
+    # 4. grace looks for ada's submission in a terminal: the inbound listing is refused, and so is the
+    # notebook even when she knows its exact path (here taken from the exchange as root).
+    inbound = "/srv/nbgrader/exchange/nettrain/inbound"
+    ada = hub.run(["find", inbound, "-maxdepth", "1", "-name", "ada+*"]).stdout.strip()
+    screen = terminal(pages["grace"], f"{hub.url}/user/grace/lab",
+                      [f"ls {inbound}", f"head -c 300 '{ada}/{LESSON}.ipynb'", DONE[0]], until=DONE[1])
+    shot(pages["grace"], "08-grace-refused-in-a-terminal")
+    assert "cannot open directory" in screen and screen.count("Permission denied") >= 2, screen
     listing, reading = grace_probes(hub)
     assert listing.returncode != 0 and "Permission denied" in listing.stderr, listing
     assert reading.returncode != 0 and "Permission denied" in reading.stderr, reading
@@ -207,15 +244,16 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
         peek = hub.run(["cat", str(secret)], user="grace", check=False)
         assert peek.returncode != 0 and peek.stdout == "", f"grace could read {secret}"
 
-    # 5. The instructor grades in the grader service's course folder, as the grader account.
-    graded = hub.run(["nettrain-grade", "grade", LESSON, "--from-exchange", "--release-feedback"],
-                     user=GRADER, cwd=f"/home/{GRADER}/course", check=False, timeout=900)
-    assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
-    (ARTIFACTS / "08-nettrain-grade.txt").write_text(graded.stdout + graded.stderr)
+    # 5. The instructor grades in a terminal of the grader service (its course folder, as grader-nettrain).
+    screen = terminal(teacher, f"{hub.url}/services/nettrain/lab",
+                      [f"nettrain-grade grade {LESSON} --from-exchange --release-feedback; {DONE[0]}"],
+                      until=DONE[1], seconds=900)
+    shot(teacher, "09-instructor-grades-in-the-grader-terminal")
+    assert "3 graded" in screen and "2 workers (sandboxed)" in screen, screen[-3000:]
     teacher.goto(f"{hub.url}/services/nettrain/formgrader/manage_submissions/{LESSON}")
     for user in STUDENTS:
         teacher.locator("tr", has=teacher.locator(f"text={user}")).locator("text=graded").first.wait_for()
-    shot(teacher, "08-formgrader-submissions-graded")
+    shot(teacher, "10-formgrader-submissions-graded")
 
     # 6. Each student fetches their feedback and sees their own messages only.
     for user, (_, message) in ANSWERS.items():
@@ -224,7 +262,7 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
         submitted = page.locator("#submitted_assignments_list")
         submitted.locator("button:has-text('Fetch Feedback')").first.click()
         submitted.locator("text=view feedback").first.wait_for(timeout=60_000)
-        shot(page, f"09-{user}-feedback-fetched")
+        shot(page, f"11-{user}-feedback-fetched")
         found = hub.run(["find", f"/home/{user}/{LESSON}/feedback", "-name", f"{LESSON}.html"], user=user)
         files = found.stdout.splitlines()
         assert len(files) == 1, found
@@ -238,7 +276,7 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
         mine = page.locator(f"text={message or 'Checks mse_loss'}").first
         mine.wait_for()
         mine.scroll_into_view_if_needed()
-        shot(page, f"10-{user}-feedback-page")
+        shot(page, f"12-{user}-feedback-page")
 
     # 7. alan leaves the class: the instructor removes him from its hub group (REST API, with a token
     # for the instructor). His Assignments tab then says why it is empty.
@@ -254,7 +292,7 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
     menu(page, "Nbgrader", "Assignment List")
     message = "You are not enrolled in the course 'nettrain' on this JupyterHub: ask your instructor"
     page.locator(f"#released_assignments_list >> text={message}").first.wait_for()
-    shot(page, "11-alan-not-enrolled")
+    shot(page, "13-alan-not-enrolled")
 
 
 class HubWithClosedExchange(LocalHub):

@@ -231,11 +231,20 @@ def main(argv=None):
           f"  students:    {', '.join(hub.students)}\n"
           f"Each user's first login sets their password (at least 8 characters). Ctrl+C stops the hub.",
           flush=True)
+    # Ctrl+C lets JupyterHub stop every server cleanly; a kill (SIGTERM, SIGHUP: a closed terminal) stops
+    # the namespace at once. Either way nothing of the hub is left running.
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda number, frame: sys.exit(f"make hub: stopped by signal {number}"))
     try:
         hub.process.wait()
     except KeyboardInterrupt:
         print("\nStopping the hub ...", flush=True)
-        hub.process.wait(timeout=30)
+        try:
+            hub.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+    finally:
+        hub.stop()
 
 
 if __name__ == "__main__":

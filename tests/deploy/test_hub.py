@@ -128,6 +128,7 @@ def formgrader_action(page, button, expected, screenshot=None):
     text = modal.inner_text()
     assert expected in text, text[:2000]
     if screenshot:
+        page.wait_for_timeout(800)                         # Bootstrap's fade-in, so the dialog is readable
         shot(page, screenshot)
     modal.locator(".modal-footer button:has-text('OK')").click()
     modal.wait_for(state="detached")

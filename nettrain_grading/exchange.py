@@ -12,16 +12,20 @@ The exchange, as `nbgrader release_assignment` makes it (group = the grader's gr
     <root>/<course>/inbound/    2733, submissions: students can create, not list; setgid gives new
                                 folders and files the grader's group
 """
+import glob
 import os
+import pwd
 import secrets
 import shutil
 import stat
 import tempfile
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange import ExchangeError
+from nbgrader.exchange.default.collect import ExchangeCollect, groupby
 from nbgrader.exchange.default.list import ExchangeList
 from nbgrader.exchange.default.submit import ExchangeSubmit
-from nbgrader.utils import get_username
+from nbgrader.utils import get_username, parse_utc
 from traitlets.config import Application
 
 GROUP_ONLY_FILE = 0o640     # the student reads and writes, the grader's group reads, nobody else
@@ -88,6 +92,104 @@ class PrivateSubmit(ExchangeSubmit):
             fh.write(self.timestamp)
         with open(os.path.join(folder, "submission_secret.txt"), "w") as fh:
             fh.write(submission_secret)
+
+
+class OwnedCollect(ExchangeCollect):
+    """nbgrader's collect, for an exchange where each student owns their submission folder.
+
+    A student can make any folder in inbound/ and change it at any time; the grader cannot move it.
+    nbgrader's collect trusts the folder's name and follows links, so a student could hand in a link
+    to the solutions, or a folder named for a classmate that pushes the classmate's work aside. Here:
+    - a submission counts only if it is a real folder owned by the student it names (others are
+      logged and left alone: the named student's own submissions are collected as usual);
+    - a name without a submission time is skipped, not a crash of the whole class's collect;
+    - files are copied through open folder handles, never following a link (also one swapped in
+      while collect runs), regular files only; a file the grader cannot read is skipped and logged.
+    """
+
+    def init_src(self):
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail("Course not found: {}".format(self.inbound_path))
+        student_id = self.coursedir.student_id if self.coursedir.student_id else "*"
+        pattern = os.path.join(self.inbound_path, "{}+{}+*".format(student_id, self.coursedir.assignment_id))
+        records = [record for record in map(self._owned_record, sorted(glob.glob(pattern))) if record]
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self.src_records = []
+        for group in groupby(records, lambda item: item["username"]).values():
+            group = self._sort_by_timestamp(group)
+            if self.duedate is not None and self.before_duedate:
+                group = [r for r in group if r["timestamp"] <= self.duedate] or group
+            self.src_records.append(group[0])
+
+    def _owned_record(self, path):
+        """nbgrader's record of `path`, or None (logged) when it is not a submission of the student it names."""
+        name = os.path.basename(path)
+        parts = name.rsplit("+", 3)
+        try:
+            record = {"username": parts[0], "filename": name, "timestamp": parse_utc(parts[2])}
+        except Exception:                            # noqa: BLE001 -- an IndexError, or dateutil's errors
+            self.log.warning("Not collected: %s has no submission time in its name", path)
+            return None
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode):
+            self.log.warning("Not collected: %s is a link or a file, not a folder", path)
+            return None
+        if info.st_uid != _uid_of(record["username"]):
+            self.log.warning("Not collected: %s is named for %s but belongs to uid %d; %s's own submissions "
+                             "are collected as usual", path, record["username"], info.st_uid, record["username"])
+            return None
+        return record
+
+    def do_copy(self, src, dest, log=None):
+        folder = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            self._copy_folder(folder, src, dest)
+        finally:
+            os.close(folder)
+
+    def _copy_folder(self, folder, shown, dest):
+        os.makedirs(dest, exist_ok=True)
+        names = os.listdir(folder)
+        ignored = shutil.ignore_patterns(*self.coursedir.ignore)(shown, names)
+        for name in names:
+            path = os.path.join(shown, name)
+            if name in ignored:
+                continue
+            try:
+                info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
+                    try:
+                        self._copy_folder(inner, path, os.path.join(dest, name))
+                    finally:
+                        os.close(inner)
+                elif stat.S_ISREG(info.st_mode) and info.st_size <= 1000 * self.coursedir.max_file_size:
+                    # O_NONBLOCK: a FIFO swapped in after the stat must not block the whole collect
+                    source = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+                    with os.fdopen(source, "rb") as reader:
+                        if not stat.S_ISREG(os.fstat(reader.fileno()).st_mode):
+                            raise OSError("it is no longer a regular file")
+                        with open(os.path.join(dest, name), "wb") as writer:
+                            shutil.copyfileobj(reader, writer)
+                else:
+                    self.log.warning("Not collected: %s is a link, a special file or too large", path)
+            except OSError as error:
+                self.log.warning("Not collected: %s (%s)", path, error)
+
+
+def _uid_of(user_name):
+    try:
+        return pwd.getpwnam(user_name).pw_uid
+    except KeyError:
+        return None
 
 
 class NotEnrolled(Exception):

@@ -12,3 +12,7 @@ c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 c.CourseDirectory.course_id = "nettrain"
 c.Exchange.root = os.environ.get("NETTRAIN_EXCHANGE", "/srv/nbgrader/exchange")
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
+# Students own their folders in inbound/: collect only what each student really handed in, never
+# following a link (nettrain_grading.exchange.OwnedCollect). The formgrader's Collect button and
+# `nettrain-grade --from-exchange` both go through it.
+c.ExchangeFactory.collect = "nettrain_grading.exchange.OwnedCollect"

@@ -280,3 +280,87 @@ def test_the_exchange_root_check_says_what_to_run(tmp_path):
         check_exchange_root(str(root))
     os.chmod(inbound, 0o2733)
     assert check_exchange_root(str(root)) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="submissions owned by the students' uids need root")
+def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shared, monkeypatch):
+    """A student owns her folder in inbound/: she can name it for a classmate, put a link to the
+    solutions in it, a file the grader cannot read, or a name without a time. None of it may reach
+    the grade, and the rest of the class is collected as usual."""
+    monkeypatch.setattr(exchange, "_uid_of", {"ada": ADA, "grace": GRACE}.get)   # the uids have no passwd entry
+    root, course = os.path.join(shared, "exchange"), os.path.join(shared, "course")
+    inbound = os.path.join(root, "nettrain", "inbound")
+    os.makedirs(inbound)
+    os.makedirs(course)
+    with Gradebook("sqlite:///" + os.path.join(course, "gradebook.db"), "nettrain"):
+        pass
+    for path in [course] + glob.glob(course + "/**", recursive=True) + [inbound]:
+        os.chown(path, GRADER, GRADER)
+    os.chmod(inbound, 0o2733)
+    os.chmod(root, 0o1777)
+    solutions = os.path.join(shared, "solution.ipynb")              # what grace wants graded as hers
+    with open(solutions, "w") as handle:
+        handle.write("THE SOLUTION")
+
+    def hand_in(owner, name, files):
+        folder = os.path.join(inbound, name)
+        os.mkdir(folder)
+        for file_name, text in files.items():
+            path = os.path.join(folder, file_name)
+            if text is None:
+                os.symlink(solutions, path)
+            else:
+                with open(path, "w") as handle:
+                    handle.write(text)
+                os.chown(path, owner, GRADER)
+                os.chmod(path, 0o000 if file_name == "locked.txt" else 0o640)
+        os.chown(folder, owner, GRADER)
+        os.chmod(folder, 0o750)
+
+    notebook = LESSON + ".ipynb"
+    hand_in(ADA, "ada+{}+2026-03-01 10:00:00.000000 UTC+aaaa".format(LESSON), {notebook: "ada's work"})
+    hand_in(GRACE, "ada+{}+2099-01-01 10:00:00.000000 UTC+zzzz".format(LESSON), {notebook: "forged by grace"})
+    hand_in(GRACE, "grace+{}+2026-03-01 11:00:00.000000 UTC+bbbb".format(LESSON),
+            {notebook: None, "notes.txt": "grace's notes", "locked.txt": "unreadable"})
+    hand_in(GRACE, "grace+{}+next week+cccc".format(LESSON), {notebook: "no time"})
+
+    def collect():
+        config = Config()
+        config.Exchange.root, config.CourseDirectory.root = root, course
+        config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = "nettrain", LESSON
+        config.ExchangeFactory.collect = "nettrain_grading.exchange.OwnedCollect"
+        ExchangeFactory(config=config).Collect(coursedir=CourseDirectory(config=config),
+                                               authenticator=Authenticator(config=config), config=config).start()
+    as_user(GRADER, [GRADER], collect)
+
+    submitted = os.path.join(course, "submitted")
+    with open(os.path.join(submitted, "ada", LESSON, notebook)) as handle:
+        assert handle.read() == "ada's work"                          # not the newer forged folder
+    grace = os.path.join(submitted, "grace", LESSON)
+    assert sorted(os.listdir(grace)) == ["notes.txt"]                 # no link followed, no locked file
+    for folder, _, files in os.walk(submitted):
+        for name in files:
+            with open(os.path.join(folder, name)) as handle:
+                assert "THE SOLUTION" not in handle.read(), os.path.join(folder, name)
+
+
+def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_followed(tmp_path):
+    """The race: the student replaces a file with a link after any check. The copy opens every name
+    relative to an open folder with O_NOFOLLOW, so the link is refused at the moment of opening."""
+    src, secret = tmp_path / "submission", tmp_path / "secret.txt"
+    (src / "sub").mkdir(parents=True)
+    secret.write_text("THE SOLUTION")
+    (src / "answer.ipynb").symlink_to(secret)
+    (src / "sub" / "data.txt").write_text("kept")
+    (tmp_path / "outside").mkdir()
+    os.symlink(tmp_path / "outside", src / "linked-folder")
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
+                                      authenticator=Authenticator(config=config), config=config)
+    warnings = []
+    collector.log = types.SimpleNamespace(warning=lambda *args: warnings.append(args[0] % args[1:]))
+    collector.do_copy(str(src), str(tmp_path / "copy"))
+    assert sorted(os.listdir(tmp_path / "copy")) == ["sub"]
+    assert (tmp_path / "copy" / "sub" / "data.txt").read_text() == "kept"
+    assert len(warnings) == 2 and all("is a link, a special file or too large" in w for w in warnings), warnings

@@ -22,8 +22,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from nettrain_grading import hub as checks
 from nettrain_grading.exchange import check_exchange_root
-from nettrain_grading.hub import GRADER, check_course, check_repository, check_unix_users, read_roster
+from nettrain_grading.hub import GRADER
 
 c = get_config()  # noqa: F821 -- provided by JupyterHub when it loads this file
 
@@ -39,11 +40,12 @@ STUDENTS_GROUP, GRADERS_GROUP = f"nbgrader-{COURSE_ID}", f"formgrade-{COURSE_ID}
 SERVICE_PORT = 9999
 
 # --- Refuse to start with the fix in the message, rather than start half-working -------------------
-roster = read_roster(ROSTER)
-check_unix_users([*roster.everyone, GRADER])
-check_course(COURSE, REPOSITORY)
-check_repository(REPOSITORY)
+roster = checks.read_roster(ROSTER)
+checks.check_unix_users([*roster.everyone, GRADER])
+checks.check_course(COURSE, REPOSITORY)
+checks.check_repository(REPOSITORY)
 check_exchange_root(EXCHANGE, COURSE_ID)
+checks.check_course_exchange(EXCHANGE, COURSE_ID)
 STATE.mkdir(parents=True, exist_ok=True)
 
 # --- The hub and its proxy ----------------------------------------------------------------------
@@ -74,11 +76,17 @@ c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
+# A whole class logging in at once: 20 servers starting together on 2 cores took up to 34 s, past
+# JupyterHub's 30 s default (bench/hub_capacity.py). Wait longer rather than fail the login.
+c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 120
 # nbgrader runs `alembic` and `jupyter` from PATH: the virtual environment's come first. Terminals
 # start bash without -l (deploy/*/jupyter_server_config.json): a login shell would read /etc/profile,
 # which sets PATH again without it, and `nettrain-grade` would be "command not found".
 environment = {"PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "NETTRAIN_EXCHANGE": EXCHANGE}
-c.Spawner.environment = dict(environment,
+# One BLAS thread per kernel: on a shared server, a student's matrix product must not take every core
+# (lesson 08 alone: 20.4 CPU-s with the default threads, 16.1 with one).
+c.Spawner.environment = dict(environment, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                              JUPYTER_CONFIG_PATH=f"{DEPLOY / 'student'}:{REPOSITORY / 'jupyter' / 'student'}")
 
 # --- The class and its graders, as hub groups and roles ------------------------------------------

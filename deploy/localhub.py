@@ -23,10 +23,11 @@ import sys
 import time
 from pathlib import Path
 
+from nettrain_grading.hub import EXCHANGE_FOLDERS, GRADER
+
 DEPLOY = Path(__file__).resolve().parent
 REPOSITORY = DEPLOY.parent
 BIN = Path(sys.executable).parent
-GRADER = "grader-nettrain"
 EXCHANGE = "/srv/nbgrader/exchange"
 FIRST_UID = 42001                          # demo users' ids: far from a normal machine's 1000…
 DEMO_STUDENTS, DEMO_INSTRUCTORS = ("ada", "grace", "alan"), ("turing",)
@@ -37,9 +38,10 @@ def _needed():
     return sorted({Path(os.path.realpath(p)) for p in (sys.base_prefix, sys.prefix, REPOSITORY)})
 
 
-def _tops(base):
-    """The folders directly under /<base> that hold something _needed()."""
-    return sorted({Path(*path.parts[:3]) for path in _needed() if path.parts[1:2] == (base,) and len(path.parts) > 2})
+def _tops(base, also=()):
+    """The folders directly under /<base> that hold something _needed() (or in `also`)."""
+    paths = [*_needed(), *also]
+    return sorted({Path(*path.parts[:3]) for path in paths if path.parts[1:2] == (base,) and len(path.parts) > 2})
 
 
 def problem():
@@ -81,9 +83,10 @@ class LocalHub:
     # --- files the namespace sees ------------------------------------------------------------------------
     def prepare(self):
         """passwd, group, homes, the grader's course folder, the roster and the exchange, in the state folder."""
-        for folder in ("etc", "home", "exchange", "hub", "stash"):
+        for folder in ("etc", "home", "exchange", "hub"):
             (self.state / folder).mkdir(parents=True, exist_ok=True)
         self.state.chmod(0o755)
+        (self.state / "hub").chmod(0o700)            # the hub's database, passwords and roster: root only
         passwd = [line for line in Path("/etc/passwd").read_text().splitlines()
                   if line.split(":")[0] not in self.uids]
         group = [line for line in Path("/etc/group").read_text().splitlines() if line.split(":")[0] not in self.uids]
@@ -107,6 +110,11 @@ class LocalHub:
                 os.chown(path, self.uids[GRADER], self.uids[GRADER], follow_symlinks=False)
             course.chmod(0o700)                      # the solutions and the gradebook: graders only
         (self.state / "exchange").chmod(0o1777)      # every user may create in it; only owners rename (sticky)
+        for name, mode in EXCHANGE_FOLDERS:          # the course's own folders: the grader's, made first
+            folder = self.state / "exchange" / "nettrain" / name
+            folder.mkdir(exist_ok=True)
+            os.chown(folder, self.uids[GRADER], self.uids[GRADER])
+            folder.chmod(mode)
         roster = [f"instructor {name}" for name in self.instructors] + [f"student {name}" for name in self.students]
         (self.state / "hub" / "roster.txt").write_text("\n".join(roster) + "\n")
 
@@ -118,15 +126,20 @@ class LocalHub:
         # Servers run as other users: Python, the virtual environment and the course must stay visible.
         # /home is replaced by the demo users' homes, and /root is usually closed (0700): a folder
         # under either that holds one of them (/home/you/nettrain, /root/.pyenv) is moved back in.
-        moved = [(top, self.state / "stash" / f"{top.parent.name}-{top.name}") for top in _tops("home") + _tops("root")]
+        # /tmp is replaced too (students must not see this machine's /tmp): the state folder or the
+        # checkout may live there (CI, pytest), and are moved back the same way.
+        tops = _tops("home") + _tops("root") + _tops("tmp", also=[self.state])
+        # They wait in /srv, a tmpfs of the namespace's own (the exchange goes there later).
+        lines.append("mount -t tmpfs -o mode=755 tmpfs /srv")
+        moved = [(top, f"/srv/.moved/{top.parent.name}-{top.name}") for top in tops]
         for top, stash in moved:
-            stash.mkdir(exist_ok=True)
-            lines.append(f"mount --bind {top} {stash}")
+            lines.append(f"mkdir -p {stash} && mount --bind {top} {stash}")
         lines += [f"mount --bind {self.state}/etc/passwd /etc/passwd",
                   f"mount --bind {self.state}/etc/group /etc/group",
                   f"mount --bind {self.state}/home /home"]
         if _tops("root"):
             lines.append("mount -t tmpfs -o mode=755 tmpfs /root")
+        lines += [f"mount -t tmpfs -o mode=1777 tmpfs {folder}" for folder in ("/tmp", "/var/tmp", "/dev/shm")]
         for top, stash in moved:
             lines.append(f"mkdir -p {top} && mount --move {stash} {top}")
         # The checkout's instructor files (solutions, tests with correct answers, history) are hidden
@@ -134,8 +147,9 @@ class LocalHub:
         for name in ("solutions", "tests", ".git"):
             if (REPOSITORY / name).exists():
                 lines.append(f"mount -t tmpfs -o mode=700 tmpfs {REPOSITORY / name}")
-        lines += ["mount -t tmpfs -o mode=755 tmpfs /srv",
-                  f"mkdir -p {EXCHANGE} && mount --bind {self.state}/exchange {EXCHANGE}",
+        # Students see only their own processes.
+        lines += ["mount -o remount,hidepid=invisible /proc"]
+        lines += [f"mkdir -p {EXCHANGE} && mount --bind {self.state}/exchange {EXCHANGE}",
                   f"cd {self.state}/hub",
                   # bash stays the namespace's first process: it reaps orphans and ignores stray signals.
                   f"{BIN}/jupyterhub -f {DEPLOY}/jupyterhub_config.py &",

@@ -98,6 +98,29 @@ def check_course(course, repository):
     check_private(course, "the grader's course folder (solutions, gradebook with the hidden tests)")
 
 
+# The course's folders in the exchange, made by root before the hub starts, so that no student can
+# make them first (the exchange root is open to all) and hand classmates a lesson of their own.
+EXCHANGE_FOLDERS = (("", 0o755), ("outbound", 0o755), ("inbound", 0o2733), ("feedback", 0o711))
+
+
+def check_course_exchange(root, course_id):
+    """<root>/<course_id> and its outbound, inbound and feedback folders exist, belong to the grader
+    and have nbgrader's modes (inbound: setgid, so that submissions take the grader's group)."""
+    grader = pwd.getpwnam(GRADER).pw_uid
+    fix = " && ".join(f"sudo install -d -o {GRADER} -g {GRADER} -m {mode:04o} {Path(root, course_id, name)}"
+                      for name, mode in EXCHANGE_FOLDERS)
+    for name, mode in EXCHANGE_FOLDERS:
+        folder = Path(root, course_id, name)
+        if folder.is_symlink() or not folder.is_dir():
+            raise SystemExit(f"The course's exchange folder {folder} does not exist (or is not a folder). "
+                             f"Make all four, owned by {GRADER}, before students can:\n  {fix}")
+        info = folder.stat()
+        if info.st_uid != grader or info.st_mode & 0o7777 != mode:
+            raise SystemExit(f"{folder} belongs to uid {info.st_uid} with mode {info.st_mode & 0o7777:04o}; expected "
+                             f"{GRADER} with {mode:04o}. If a student made it, look inside before you remove it. "
+                             f"Then:\n  {fix}")
+
+
 def check_private(folder, what):
     """Students must not read `folder` or the folders above it that hold it open: refuse if they can."""
     mode = Path(folder).stat().st_mode

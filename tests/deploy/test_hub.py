@@ -241,7 +241,16 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
     assert listing.returncode != 0 and "Permission denied" in listing.stderr, listing
     assert reading.returncode != 0 and "Permission denied" in reading.stderr, reading
     assert hub.run(["head", "-c", "1", "/dev/null"], user="grace").returncode == 0    # the probe itself works
-    for secret in [ROOT / "solutions" / LESSON / f"{LESSON}.ipynb", f"/home/{GRADER}/course/gradebook.db"]:
+    processes = hub.run(["ps", "-eo", "user="], user="grace").stdout.split()
+    assert processes and set(processes) == {"grace"}, f"grace sees other users' processes: {set(processes)}"
+    marker = Path(f"/tmp/nettrain-hub-test-{os.getpid()}")          # on this machine's /tmp, not the hub's
+    marker.write_text("machine")
+    try:
+        assert marker.name not in hub.run(["ls", "-A", "/tmp"], user="grace").stdout.split(), "grace sees /tmp"
+    finally:
+        marker.unlink()
+    for secret in [ROOT / "solutions" / LESSON / f"{LESSON}.ipynb", f"/home/{GRADER}/course/gradebook.db",
+                   hub.settings()["NETTRAIN_ROSTER"]]:
         peek = hub.run(["cat", str(secret)], user="grace", check=False)
         assert peek.returncode != 0 and peek.stdout == "", f"grace could read {secret}"
 

@@ -75,3 +75,27 @@ def test_exchange_root_problems_stop_the_hub_with_the_fix(tmp_path, mode, words)
         root.chmod(mode)
     with pytest.raises(SystemExit, match=words.replace("(", r"\(")):
         check_exchange_root(str(root))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="folders owned by the grader's uid need root")
+def test_course_folders_in_the_exchange_must_be_the_graders_made_before_students_can(tmp_path, monkeypatch):
+    import pwd
+
+    from nettrain_grading import hub
+    monkeypatch.setattr(hub.pwd, "getpwnam", lambda name: pwd.struct_passwd((name, "x", 4242, 4242, "", "/", "/bin/sh")))
+    root = tmp_path / "exchange"
+    with pytest.raises(SystemExit, match=f"(?s)does not exist.*sudo install -d -o {GRADER} -g {GRADER} -m 2733"):
+        hub.check_course_exchange(root, "nettrain")
+    for name, mode in hub.EXCHANGE_FOLDERS:
+        folder = root / "nettrain" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, 4242, 4242)
+        folder.chmod(mode)
+    hub.check_course_exchange(root, "nettrain")                       # all four right: no complaint
+    os.chown(root / "nettrain" / "outbound", 5151, 5151)               # a student made it first
+    with pytest.raises(SystemExit, match="outbound belongs to uid 5151 with mode 0755; expected grader-nettrain"):
+        hub.check_course_exchange(root, "nettrain")
+    os.chown(root / "nettrain" / "outbound", 4242, 4242)
+    (root / "nettrain" / "inbound").chmod(0o733)                       # setgid lost
+    with pytest.raises(SystemExit, match="mode 0733; expected grader-nettrain with 2733"):
+        hub.check_course_exchange(root, "nettrain")

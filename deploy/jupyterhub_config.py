@@ -60,11 +60,14 @@ c.ConfigurableHTTPProxy.command = [str(proxy) if proxy.exists() else shutil.whic
                                    or "configurable-http-proxy"]
 
 # --- Who may log in ----------------------------------------------------------------------------
-# FirstUseAuthenticator: a roster user's first login sets their password; later logins need it.
-# Hand out the roster and let students log in during the first class. An institution's login
-# (LTI from the LMS, OAuth, LDAP) replaces these lines: see the README, "A class on JupyterHub".
+# FirstUseAuthenticator, with a random first password for every roster user, made here at start and
+# listed in $NETTRAIN_HUB_STATE/initial-passwords.txt (root only) for the instructor to hand out.
+# Users change it at /hub/auth/change-password. (FirstUse alone lets whoever logs in first with a
+# name set its password.) An institution's login (LTI from the LMS, OAuth, LDAP) replaces these
+# lines: see the README, "A class on JupyterHub".
 c.JupyterHub.authenticator_class = "firstuseauthenticator.FirstUseAuthenticator"
 c.FirstUseAuthenticator.dbm_path = str(STATE / "passwords.dbm")
+checks.initial_passwords(roster.everyone, STATE / "passwords.dbm", STATE / "initial-passwords.txt")
 c.FirstUseAuthenticator.min_password_length = 8
 c.Authenticator.allowed_users = set(roster.everyone)
 c.Authenticator.admin_users = set(roster.instructors)

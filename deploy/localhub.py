@@ -156,6 +156,13 @@ class LocalHub:
                   "wait $!"]
         return "\n".join(lines) + "\n"
 
+    def passwords(self):
+        """{user: first password}, as the hub made them at its first start."""
+        return dict(line.split(" ", 1) for line in self.passwords_text().splitlines())
+
+    def passwords_text(self):
+        return (self.state / "hub" / "initial-passwords.txt").read_text()
+
     def settings(self):
         """The environment variables deploy/jupyterhub_config.py reads."""
         hub = self.state / "hub"
@@ -243,8 +250,8 @@ def main(argv=None):
     print(f"\nThe hub is up: open {hub.url} in a browser.\n"
           f"  instructors: {', '.join(hub.instructors)} (open {hub.url}/services/nettrain/formgrader)\n"
           f"  students:    {', '.join(hub.students)}\n"
-          f"Each user's first login sets their password (at least 8 characters). Ctrl+C stops the hub.",
-          flush=True)
+          f"Passwords (user, password), also in {hub.state / 'hub' / 'initial-passwords.txt'}:\n"
+          f"{hub.passwords_text()}Ctrl+C stops the hub.", flush=True)
     # Ctrl+C lets JupyterHub stop every server cleanly; a kill (SIGTERM, SIGHUP: a closed terminal) stops
     # the namespace at once. Either way nothing of the hub is left running.
     for stop_signal in (signal.SIGTERM, signal.SIGHUP):

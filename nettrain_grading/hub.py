@@ -12,9 +12,11 @@ server as its user), and so must the grader account, `grader-nettrain`, whose ho
 folder the formgrader works in. Each check raises SystemExit with what is wrong and the command
 that fixes it: the hub refuses to start rather than start half-working.
 """
+import dbm
 import os
 import pwd
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +64,26 @@ def read_roster(path):
         raise SystemExit(f"{path} lists no instructor: add a line `instructor <name>`, or nobody can "
                          f"reach the formgrader.")
     return roster
+
+
+def initial_passwords(names, dbm_path, handout):
+    """A random first password for every name that has none yet, in FirstUseAuthenticator's own
+    database (a bcrypt hash per name), and in plain text at the end of `handout` (mode 0600, root's)
+    for the instructor to hand out. Without it the first person to log in with a name sets its
+    password: a student could take a classmate's account. Returns {name: password} of the new ones."""
+    # FirstUseAuthenticator's own dependency, imported here: the grading tool never needs it
+    import bcrypt
+
+    new = {}
+    with dbm.open(str(dbm_path), "c", 0o600) as db:
+        for name in names:
+            if name.encode() not in db:
+                new[name] = secrets.token_urlsafe(9)             # 12 characters, 72 random bits
+                db[name] = bcrypt.hashpw(new[name].encode(), bcrypt.gensalt())
+    if new:
+        with os.fdopen(os.open(handout, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as out:
+            out.writelines(f"{name} {password}\n" for name, password in new.items())
+    return new
 
 
 def check_unix_users(names):

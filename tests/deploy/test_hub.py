@@ -5,7 +5,8 @@ and network; nothing of this machine outside the test's temporary folder changes
 students (ada, grace, alan) and one instructor (turing). Playwright drives Debian's Chromium, which
 joins the hub's network namespace, through what each person does:
 
-1. each user logs in at the hub's login page (the first login sets the password);
+0. someone who guesses a name cannot take the account (every name has a random first password);
+1. each user logs in at the hub's login page with the password the instructor handed out;
 2. the instructor opens the formgrader, generates and releases lesson 01;
 3. each student fetches it from the Assignments tab, writes mse_loss (ada correctly, grace and alan
    with typical mistakes), validates and submits;
@@ -44,7 +45,6 @@ from tests.course.test_browser import (
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NETTRAIN_ARTIFACTS", ROOT / "test-artifacts")) / "hub"
 LESSON = "01_update_rule"
-PASSWORD = "nettrain-demo-1"
 # What each student types into mse_loss, and the failure message their test, Validate and feedback
 # must show (and the others' feedback must not). The test cell's source lists every mistake's
 # explanation; only the failure says "returned what you get when".
@@ -102,7 +102,7 @@ def log_in(browser, hub, user):
     page.set_default_timeout(90_000)
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
-    page.fill("#password_input", PASSWORD)
+    page.fill("#password_input", hub.passwords()[user])
     if user == INSTRUCTOR:
         shot(page, "01-login-page")
     page.click("#login_submit")
@@ -171,6 +171,16 @@ def grace_probes(hub):
 def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, browser):
     for user in ("grace", GRADER):
         readable_terminals(hub, user)
+    # Nobody can take a classmate's account by logging in first: every name has a password already.
+    context = browser.new_context()
+    thief = context.new_page()
+    thief.goto(f"{hub.url}/hub/login")
+    thief.fill("#username_input", "ada")
+    thief.fill("#password_input", "mallory-was-here")
+    thief.click("#login_submit")
+    thief.locator("text=Invalid username or password").wait_for()
+    shot(thief, "00-someone-else-cannot-claim-ada")
+    context.close()
     pages = {user: log_in(browser, hub, user) for user in [INSTRUCTOR, *STUDENTS]}
     shot(pages["ada"], "02-student-lab-after-login")
 

@@ -99,3 +99,22 @@ def test_course_folders_in_the_exchange_must_be_the_graders_made_before_students
     (root / "nettrain" / "inbound").chmod(0o733)                       # setgid lost
     with pytest.raises(SystemExit, match="mode 0733; expected grader-nettrain with 2733"):
         hub.check_course_exchange(root, "nettrain")
+
+
+def test_every_roster_name_gets_a_first_password_once_so_nobody_can_claim_it(tmp_path):
+    """FirstUseAuthenticator's database holds a bcrypt hash per name; the hand-out file the passwords."""
+    import dbm
+
+    import bcrypt
+
+    from nettrain_grading.hub import initial_passwords
+    database, handout = tmp_path / "passwords.dbm", tmp_path / "initial-passwords.txt"
+    first = initial_passwords(["ada", "turing"], database, handout)
+    assert sorted(first) == ["ada", "turing"] and all(len(p) == 12 for p in first.values())
+    assert oct(handout.stat().st_mode & 0o777) == "0o600"
+    with dbm.open(str(database), "r") as db:
+        assert bcrypt.checkpw(first["ada"].encode(), db[b"ada"])
+        assert not bcrypt.checkpw(b"mallory-was-here", db[b"ada"])
+    again = initial_passwords(["ada", "turing", "grace"], database, handout)      # a restart, one new name
+    assert list(again) == ["grace"]
+    assert handout.read_text().splitlines() == [f"{name} {password}" for name, password in {**first, **again}.items()]

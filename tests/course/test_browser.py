@@ -126,9 +126,9 @@ def page(browser):
     context.close()
 
 
-def shot(page, name, element=None):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (element or page).screenshot(path=str(ARTIFACTS / f"{name}.png"))
+def shot(page, name, element=None, folder=ARTIFACTS):
+    folder.mkdir(parents=True, exist_ok=True)
+    (element or page).screenshot(path=str(folder / f"{name}.png"))
 
 
 def open_notebook(page, lab, path):
@@ -165,6 +165,17 @@ def save(page):
     """Save the notebook (Ctrl+S) and wait until its tab no longer shows unsaved changes."""
     page.keyboard.press("Control+S")
     page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=30_000)
+
+
+def validate(page):
+    """Save the open notebook and press Validate; return nbgrader's result dialog and its text."""
+    save(page)
+    page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar >> text=Validate")
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=180_000)
+    page.wait_for_function("() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",
+                           timeout=180_000)
+    return dialog, dialog.inner_text()
 
 
 def code_cell(page, text):
@@ -257,13 +268,7 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     shot(page, "04-mse-loss-filled-and-passing")
 
     # Validate: saved, run by nbgrader; the first failure is now the next exercise (mse_gradients).
-    save(page)
-    page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar >> text=Validate")
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for(timeout=180_000)
-    page.wait_for_function("() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",
-                           timeout=180_000)
-    result = dialog.inner_text()
+    dialog, result = validate(page)
     assert "Checks mse_gradients" in result and "Checks mse_loss" not in result, result[:2000]
     shot(page, "05-validate-reports-the-next-exercise")
     dialog.locator("button:has-text('Ok')").click()

@@ -37,10 +37,11 @@ from tests.course.test_browser import (
     code_cell,
     menu,
     outputs,
-    save,
     sync_api,
+    validate,
     wait_until_idle,
 )
+from tests.course.test_browser import shot as browser_shot
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NETTRAIN_ARTIFACTS", ROOT / "test-artifacts")) / "hub"
@@ -91,8 +92,7 @@ def browser(hub, tmp_path_factory):
 
 
 def shot(page, name, element=None):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (element or page).screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    browser_shot(page, name, element, folder=ARTIFACTS)
 
 
 def log_in(browser, hub, user):
@@ -221,13 +221,7 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
             assert "Error" not in test_output, test_output
         else:
             assert message in " ".join(test_output.split()), test_output
-        save(page)
-        page.click(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar >> text=Validate")
-        dialog = page.locator(".jp-Dialog")
-        dialog.wait_for(timeout=180_000)
-        page.wait_for_function("() => !document.querySelector('.jp-Dialog').innerText.includes('Validating')",
-                               timeout=180_000)
-        result = dialog.inner_text()
+        dialog, result = validate(page)
         if message is None:
             assert "Checks mse_gradients" in result and "Checks mse_loss" not in result, result[:2000]
         else:

@@ -75,6 +75,21 @@ def exchange_app(kind, root, home, student=None, **options):
                                   authenticator=Authenticator(config=config), config=config)
 
 
+def as_grader(kind, root, course, **plugins):
+    """Run nbgrader's exchange app `kind` (ReleaseAssignment, Collect) as the grader, with `plugins`
+    (ExchangeFactory settings, e.g. collect=...) or nbgrader's own classes."""
+    def run():
+        config = Config()
+        config.Exchange.root, config.CourseDirectory.root = root, course
+        config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = "nettrain", LESSON
+        for name, value in plugins.items():
+            setattr(config.ExchangeFactory, name, value)
+        getattr(ExchangeFactory(config=config), kind)(
+            coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
+            config=config).start()
+    as_user(GRADER, [GRADER], run)
+
+
 @pytest.fixture
 def shared():
     """A folder every uid can enter (pytest's tmp_path is 0700 root), removed afterwards."""
@@ -101,14 +116,7 @@ def test_a_submission_is_readable_by_its_student_and_the_grader_only(shared):
             os.chown(path, uid, uid)
 
     # the grader releases with nbgrader's own app: it makes inbound/ 2733 with the grader's group
-    def release():
-        config = Config()
-        config.Exchange.root, config.CourseDirectory.root = root, course
-        config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = "nettrain", LESSON
-        ExchangeFactory(config=config).ReleaseAssignment(
-            coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
-            config=config).start()
-    as_user(GRADER, [GRADER], release)
+    as_grader("ReleaseAssignment", root, course)
     inbound = os.path.join(root, "nettrain", "inbound")
     assert stat.S_IMODE(os.stat(inbound).st_mode) == 0o2733
     assert os.stat(inbound).st_gid == GRADER
@@ -149,15 +157,9 @@ def test_a_submission_is_readable_by_its_student_and_the_grader_only(shared):
     text, timestamp = as_user(GRADER, [GRADER], grader_reads)
     assert "answer = 42" in text and timestamp
 
-    def collect():                  # nbgrader's own collect, as `nettrain-grade --from-exchange` runs it
-        config = Config()
-        config.Exchange.root, config.CourseDirectory.root = root, course
-        config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = "nettrain", LESSON
-        ExchangeFactory(config=config).Collect(
-            coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config),
-            config=config).start()
-        return sorted(os.listdir(os.path.join(course, "submitted", "ada", LESSON)))
-    assert as_user(GRADER, [GRADER], collect) == [LESSON + ".ipynb", "submission_secret.txt", "timestamp.txt"]
+    as_grader("Collect", root, course)        # nbgrader's own collect reads what PrivateSubmit wrote
+    assert sorted(os.listdir(os.path.join(course, "submitted", "ada", LESSON))) == [
+        LESSON + ".ipynb", "submission_secret.txt", "timestamp.txt"]
 
     # ada's cache copy, as nbgrader's submit makes it: `nbgrader list --cached` (the Lab's "submitted"
     # list) sees it, and the same secret names her feedback file
@@ -324,14 +326,7 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
             {notebook: None, "notes.txt": "grace's notes", "locked.txt": "unreadable"})
     hand_in(GRACE, "grace+{}+next week+cccc".format(LESSON), {notebook: "no time"})
 
-    def collect():
-        config = Config()
-        config.Exchange.root, config.CourseDirectory.root = root, course
-        config.CourseDirectory.course_id, config.CourseDirectory.assignment_id = "nettrain", LESSON
-        config.ExchangeFactory.collect = "nettrain_grading.exchange.OwnedCollect"
-        ExchangeFactory(config=config).Collect(coursedir=CourseDirectory(config=config),
-                                               authenticator=Authenticator(config=config), config=config).start()
-    as_user(GRADER, [GRADER], collect)
+    as_grader("Collect", root, course, collect="nettrain_grading.exchange.OwnedCollect")
 
     submitted = os.path.join(course, "submitted")
     with open(os.path.join(submitted, "ada", LESSON, notebook)) as handle:

@@ -5,6 +5,7 @@ test process: the venv's python lives under /root (0700), so a fresh process run
 could not even start. Everything is imported before the fork.
 """
 import glob
+import logging
 import os
 import pickle
 import shutil
@@ -339,7 +340,7 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
                 assert "THE SOLUTION" not in handle.read(), os.path.join(folder, name)
 
 
-def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_followed(tmp_path):
+def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_followed(tmp_path, caplog):
     """The race: the student replaces a file with a link after any check. The copy opens every name
     relative to an open folder with O_NOFOLLOW, so the link is refused at the moment of opening."""
     src, secret = tmp_path / "submission", tmp_path / "secret.txt"
@@ -353,9 +354,10 @@ def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_follo
     config.CourseDirectory.root = str(tmp_path)
     collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
                                       authenticator=Authenticator(config=config), config=config)
-    warnings = []
-    collector.log = types.SimpleNamespace(warning=lambda *args: warnings.append(args[0] % args[1:]))
-    collector.do_copy(str(src), str(tmp_path / "copy"))
+    collector.log = logging.getLogger("nettrain-test-owned-collect")
+    with caplog.at_level(logging.WARNING, logger=collector.log.name):
+        collector.do_copy(str(src), str(tmp_path / "copy"))
+    warnings = [record.getMessage() for record in caplog.records]
     assert sorted(os.listdir(tmp_path / "copy")) == ["sub"]
     assert (tmp_path / "copy" / "sub" / "data.txt").read_text() == "kept"
     assert len(warnings) == 2 and all("is a link, a special file or too large" in w for w in warnings), warnings

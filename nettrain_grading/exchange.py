@@ -142,6 +142,9 @@ class OwnedCollect(ExchangeCollect):
         if not stat.S_ISDIR(info.st_mode):
             self.log.warning("Not collected: %s is a link or a file, not a folder", path)
             return None
+        if not os.access(path, os.R_OK | os.X_OK):       # a folder its owner closed: not the class's problem
+            self.log.warning("Not collected: %s cannot be read by the grader", path)
+            return None
         if info.st_uid != _uid_of(record["username"]):
             self.log.warning("Not collected: %s is named for %s but belongs to uid %d; %s's own submissions "
                              "are collected as usual", path, record["username"], info.st_uid, record["username"])

@@ -326,6 +326,8 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
     hand_in(GRACE, "grace+{}+2026-03-01 11:00:00.000000 UTC+bbbb".format(LESSON),
             {notebook: None, "notes.txt": "grace's notes", "locked.txt": "unreadable"})
     hand_in(GRACE, "grace+{}+next week+cccc".format(LESSON), {notebook: "no time"})
+    hand_in(ADA, "ada+{}+2098-01-01 10:00:00.000000 UTC+dddd".format(LESSON), {notebook: "closed"})
+    os.chmod(os.path.join(inbound, "ada+{}+2098-01-01 10:00:00.000000 UTC+dddd".format(LESSON)), 0o000)
 
     as_grader("Collect", root, course, collect="nettrain_grading.exchange.OwnedCollect")
 

@@ -4,6 +4,7 @@ From nbgrader's exchange (`nbgrader collect`), or from the files an LMS lets an 
 (a zip or a folder), matched to students by a file-name pattern.
 """
 import datetime
+import errno
 import os
 import re
 import shutil
@@ -85,10 +86,13 @@ def screen_inbound(inbound, lesson, quarantine, trusted=None):
             reason = (f"it belongs to the user {owner_name(entry)}, not to {student} (the student's own "
                       "submissions, if any, are collected as usual)")
         if reason is None:
-            odd = [path for path in entry.rglob("*") if path.is_symlink()
-                   or not (path.is_file() or path.is_dir())]
-            if odd:
-                reason = f"it holds a link or a special file ({odd[0].relative_to(entry)})"
+            try:
+                odd = [path for path in entry.rglob("*") if path.is_symlink()
+                       or not (path.is_file() or path.is_dir())]
+                if odd:
+                    reason = f"it holds a link or a special file ({odd[0].relative_to(entry)})"
+            except (OSError, RecursionError):                 # closed or absurdly deep folders
+                reason = "its folder tree cannot be read"
         if reason is None:
             continue
         destination = Path(quarantine) / entry.name
@@ -98,6 +102,9 @@ def screen_inbound(inbound, lesson, quarantine, trusted=None):
                 shutil.rmtree(destination)                 # the same name refused by an earlier run
             elif os.path.lexists(destination):
                 destination.unlink()
+            if not os.access(entry, os.W_OK):
+                # another user's folder cannot be renamed; shutil.move would copy it first (any size)
+                raise OSError(errno.EACCES, "it belongs to another user")
             shutil.move(str(entry), str(destination))
             where = f"moved to {destination}"
         except OSError as exc:

@@ -30,6 +30,8 @@ from traitlets.config import Application
 
 GROUP_ONLY_FILE = 0o640     # the student reads and writes, the grader's group reads, nobody else
 GROUP_ONLY_FOLDER = 0o2750
+# What one collected submission may hold (a lesson is one notebook): more is refused for that student.
+MAX_FILES, MAX_BYTES, MAX_DEPTH = 200, 50 * 10**6, 10
 
 
 class PrivateSubmit(ExchangeSubmit):
@@ -138,12 +140,21 @@ class OwnedCollect(ExchangeCollect):
         except Exception:                            # noqa: BLE001 -- an IndexError, or dateutil's errors
             self.log.warning("Not collected: %s has no submission time in its name", path)
             return None
-        info = os.lstat(path)
+        try:
+            info = os.lstat(path)                    # gone already: renamed by its owner during collect
+        except OSError as error:
+            self.log.warning("Not collected: %s (%s)", path, error)
+            return None
         if not stat.S_ISDIR(info.st_mode):
             self.log.warning("Not collected: %s is a link or a file, not a folder", path)
             return None
         if not os.access(path, os.R_OK | os.X_OK):       # a folder its owner closed: not the class's problem
             self.log.warning("Not collected: %s cannot be read by the grader", path)
+            return None
+        if not _has_secret(path):
+            # nbgrader's release_feedback needs it, and stops for the whole class on a missing or bad one
+            self.log.warning("Not collected: %s has no valid submission_secret.txt (not made by nbgrader submit)",
+                             path)
             return None
         if info.st_uid != _uid_of(record["username"]):
             self.log.warning("Not collected: %s is named for %s but belongs to uid %d; %s's own submissions "
@@ -152,13 +163,21 @@ class OwnedCollect(ExchangeCollect):
         return record
 
     def do_copy(self, src, dest, log=None):
-        folder = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        """Copy one submission; whatever goes wrong stays that student's: logged, nothing copied."""
+        self._budget = {"files": MAX_FILES, "bytes": MAX_BYTES}
         try:
-            self._copy_folder(folder, src, dest)
-        finally:
-            os.close(folder)
+            folder = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+            try:
+                self._copy_folder(folder, src, dest, depth=0)
+            finally:
+                os.close(folder)
+        except Exception as error:                   # noqa: BLE001 -- one student must not stop the class
+            self.log.warning("Not collected: %s (%s)", src, error)
+            shutil.rmtree(dest, ignore_errors=True)
 
-    def _copy_folder(self, folder, shown, dest):
+    def _copy_folder(self, folder, shown, dest, depth):
+        if depth > MAX_DEPTH:
+            raise ValueError("its folders are nested more than {} deep".format(MAX_DEPTH))
         os.makedirs(dest, exist_ok=True)
         names = os.listdir(folder)
         ignored = shutil.ignore_patterns(*self.coursedir.ignore)(shown, names)
@@ -166,12 +185,15 @@ class OwnedCollect(ExchangeCollect):
             path = os.path.join(shown, name)
             if name in ignored:
                 continue
+            self._budget["files"] -= 1
+            if self._budget["files"] < 0:
+                raise ValueError("it holds more than {} files".format(MAX_FILES))
             try:
                 info = os.stat(name, dir_fd=folder, follow_symlinks=False)
                 if stat.S_ISDIR(info.st_mode):
                     inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder)
                     try:
-                        self._copy_folder(inner, path, os.path.join(dest, name))
+                        self._copy_folder(inner, path, os.path.join(dest, name), depth + 1)
                     finally:
                         os.close(inner)
                 elif stat.S_ISREG(info.st_mode) and info.st_size <= 1000 * self.coursedir.max_file_size:
@@ -180,12 +202,28 @@ class OwnedCollect(ExchangeCollect):
                     with os.fdopen(source, "rb") as reader:
                         if not stat.S_ISREG(os.fstat(reader.fileno()).st_mode):
                             raise OSError("it is no longer a regular file")
-                        with open(os.path.join(dest, name), "wb") as writer:
-                            shutil.copyfileobj(reader, writer)
+                        # read at most what is left of the budget: the file may grow while we read
+                        data = reader.read(self._budget["bytes"] + 1)
+                    self._budget["bytes"] -= len(data)
+                    if self._budget["bytes"] < 0:
+                        raise ValueError("it holds more than {} MB".format(MAX_BYTES // 10**6))
+                    with open(os.path.join(dest, name), "wb") as writer:
+                        writer.write(data)
                 else:
                     self.log.warning("Not collected: %s is a link, a special file or too large", path)
             except OSError as error:
                 self.log.warning("Not collected: %s (%s)", path, error)
+
+
+def _has_secret(folder):
+    """submission_secret.txt in `folder` is what nbgrader submit writes: 128 hex digits."""
+    try:
+        handle = os.open(os.path.join(folder, "submission_secret.txt"), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as reader:
+            text = reader.read(200) if stat.S_ISREG(os.fstat(reader.fileno()).st_mode) else b""
+    except OSError:
+        return False
+    return len(text) == 128 and all(c in b"0123456789abcdef" for c in text)
 
 
 def _uid_of(user_name):

@@ -305,9 +305,10 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
     with open(solutions, "w") as handle:
         handle.write("THE SOLUTION")
 
-    def hand_in(owner, name, files):
+    def hand_in(owner, name, files, secret="ab" * 64):
         folder = os.path.join(inbound, name)
         os.mkdir(folder)
+        files = dict(files, **({"submission_secret.txt": secret} if secret else {}))
         for file_name, text in files.items():
             path = os.path.join(folder, file_name)
             if text is None:
@@ -326,6 +327,9 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
     hand_in(GRACE, "grace+{}+2026-03-01 11:00:00.000000 UTC+bbbb".format(LESSON),
             {notebook: None, "notes.txt": "grace's notes", "locked.txt": "unreadable"})
     hand_in(GRACE, "grace+{}+next week+cccc".format(LESSON), {notebook: "no time"})
+    # newer than ada's real one, but hand-made: no secret, or an empty one (release_feedback would crash)
+    hand_in(ADA, "ada+{}+2097-01-01 10:00:00.000000 UTC+eeee".format(LESSON), {notebook: "no secret"}, secret=None)
+    hand_in(ADA, "ada+{}+2096-01-01 10:00:00.000000 UTC+ffff".format(LESSON), {notebook: "empty"}, secret="")
     hand_in(ADA, "ada+{}+2098-01-01 10:00:00.000000 UTC+dddd".format(LESSON), {notebook: "closed"})
     os.chmod(os.path.join(inbound, "ada+{}+2098-01-01 10:00:00.000000 UTC+dddd".format(LESSON)), 0o000)
 
@@ -335,7 +339,7 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
     with open(os.path.join(submitted, "ada", LESSON, notebook)) as handle:
         assert handle.read() == "ada's work"                          # not the newer forged folder
     grace = os.path.join(submitted, "grace", LESSON)
-    assert sorted(os.listdir(grace)) == ["notes.txt"]                 # no link followed, no locked file
+    assert sorted(os.listdir(grace)) == ["notes.txt", "submission_secret.txt"]   # no link followed, no locked file
     for folder, _, files in os.walk(submitted):
         for name in files:
             with open(os.path.join(folder, name)) as handle:
@@ -363,3 +367,26 @@ def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_follo
     assert sorted(os.listdir(tmp_path / "copy")) == ["sub"]
     assert (tmp_path / "copy" / "sub" / "data.txt").read_text() == "kept"
     assert len(warnings) == 2 and all("is a link, a special file or too large" in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda src: [(src / f"f{i}.txt").write_text("x") for i in range(exchange.MAX_FILES + 1)], "more than 200 files"),
+    (lambda src: src.joinpath(*["a"] * (exchange.MAX_DEPTH + 2)).mkdir(parents=True),
+     "nested more than 10 deep"),
+    (lambda src: os.truncate(open(src / "big.ipynb", "w").name, exchange.MAX_BYTES + 1), "more than 50 MB"),
+])
+def test_a_submission_too_big_deep_or_full_is_refused_for_its_student_only(tmp_path, caplog, make, words):
+    """A few kilobytes from a student (sparse files, many files, deep folders) must not fill the grader's
+    disk or crash the class's collect: the copy stops, nothing of that submission stays, it is logged."""
+    src = tmp_path / "submission"
+    src.mkdir()
+    make(src)
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path)
+    collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
+                                      authenticator=Authenticator(config=config), config=config)
+    collector.log = logging.getLogger("nettrain-test-owned-collect")
+    with caplog.at_level(logging.WARNING, logger=collector.log.name):
+        collector.do_copy(str(src), str(tmp_path / "copy"))       # no exception: the next student goes on
+    assert not (tmp_path / "copy").exists()
+    assert any(words in record.getMessage() for record in caplog.records), [r.getMessage() for r in caplog.records]

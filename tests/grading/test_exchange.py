@@ -346,6 +346,18 @@ def test_collect_takes_what_each_student_handed_in_and_never_follows_a_link(shar
                 assert "THE SOLUTION" not in handle.read(), os.path.join(folder, name)
 
 
+def owned_copy(src, dest, caplog):
+    """OwnedCollect's copy of one submission folder; returns the warnings it logged."""
+    config = Config()
+    config.CourseDirectory.root = str(dest.parent)
+    collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
+                                      authenticator=Authenticator(config=config), config=config)
+    collector.log = logging.getLogger("nettrain-test-owned-collect")
+    with caplog.at_level(logging.WARNING, logger=collector.log.name):
+        collector.do_copy(str(src), str(dest))
+    return [record.getMessage() for record in caplog.records]
+
+
 def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_followed(tmp_path, caplog):
     """The race: the student replaces a file with a link after any check. The copy opens every name
     relative to an open folder with O_NOFOLLOW, so the link is refused at the moment of opening."""
@@ -356,14 +368,7 @@ def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_follo
     (src / "sub" / "data.txt").write_text("kept")
     (tmp_path / "outside").mkdir()
     os.symlink(tmp_path / "outside", src / "linked-folder")
-    config = Config()
-    config.CourseDirectory.root = str(tmp_path)
-    collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
-                                      authenticator=Authenticator(config=config), config=config)
-    collector.log = logging.getLogger("nettrain-test-owned-collect")
-    with caplog.at_level(logging.WARNING, logger=collector.log.name):
-        collector.do_copy(str(src), str(tmp_path / "copy"))
-    warnings = [record.getMessage() for record in caplog.records]
+    warnings = owned_copy(src, tmp_path / "copy", caplog)
     assert sorted(os.listdir(tmp_path / "copy")) == ["sub"]
     assert (tmp_path / "copy" / "sub" / "data.txt").read_text() == "kept"
     assert len(warnings) == 2 and all("is a link, a special file or too large" in w for w in warnings), warnings
@@ -373,7 +378,8 @@ def test_collect_copies_through_folder_handles_so_a_swapped_in_link_is_not_follo
     (lambda src: [(src / f"f{i}.txt").write_text("x") for i in range(exchange.MAX_FILES + 1)], "more than 200 files"),
     (lambda src: src.joinpath(*["a"] * (exchange.MAX_DEPTH + 2)).mkdir(parents=True),
      "nested more than 10 deep"),
-    (lambda src: os.truncate(open(src / "big.ipynb", "w").name, exchange.MAX_BYTES + 1), "more than 50 MB"),
+    (lambda src: (src / "big.ipynb").touch() or os.truncate(src / "big.ipynb", exchange.MAX_BYTES + 1),
+     "more than 50 MB"),
 ])
 def test_a_submission_too_big_deep_or_full_is_refused_for_its_student_only(tmp_path, caplog, make, words):
     """A few kilobytes from a student (sparse files, many files, deep folders) must not fill the grader's
@@ -381,12 +387,6 @@ def test_a_submission_too_big_deep_or_full_is_refused_for_its_student_only(tmp_p
     src = tmp_path / "submission"
     src.mkdir()
     make(src)
-    config = Config()
-    config.CourseDirectory.root = str(tmp_path)
-    collector = exchange.OwnedCollect(coursedir=CourseDirectory(config=config),
-                                      authenticator=Authenticator(config=config), config=config)
-    collector.log = logging.getLogger("nettrain-test-owned-collect")
-    with caplog.at_level(logging.WARNING, logger=collector.log.name):
-        collector.do_copy(str(src), str(tmp_path / "copy"))       # no exception: the next student goes on
+    warnings = owned_copy(src, tmp_path / "copy", caplog)        # no exception: the next student goes on
     assert not (tmp_path / "copy").exists()
-    assert any(words in record.getMessage() for record in caplog.records), [r.getMessage() for r in caplog.records]
+    assert any(words in warning for warning in warnings), warnings

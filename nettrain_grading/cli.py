@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from . import collect, gradebook, grader, phases, report, sandbox
-from .course import LessonSpec, graded_names, load_config, released_lessons, resolve_lessons
+from .course import LessonSpec, edition_of, graded_names, load_config, released_lessons, resolve_lessons
 from .state import LessonResult, add_flag, fingerprint, load_states, retried, save_state
 
 # ---------------------------------------------------------------------------------------------
@@ -350,7 +350,8 @@ def command_validate(args):
             all_passed = False
             continue
         spec = LessonSpec(lesson=path.stem, notebook=path.stem, setup=code[0].source,
-                          functions=sorted(f for f in solutions if f"test_{f}" in tests), tests=tests)
+                          functions=sorted(f for f in solutions if f"test_{f}" in tests), tests=tests,
+                          language=edition_of(notebook))
         job = grader.build_lesson_job(notebook, spec)
         with tempfile.TemporaryDirectory(prefix="nettrain-validate-") as scratch:
             os.chmod(scratch, 0o755)

@@ -17,6 +17,17 @@ class LessonSpec:
     tests: dict                                    # test grade_id -> points
     demos: frozenset = frozenset()                 # sources of the course's other code cells
     version: str = ""                              # changes when the tests change: regrade everyone
+    language: str = "en"                           # the edition: what the grader's own messages are in
+
+
+def edition_of(notebook):
+    """The language of a lesson notebook: what the translation build wrote in its metadata ("pt_BR"),
+    or "en" for the English source and anything unknown."""
+    from nettrain_lib.i18n import LANGUAGES
+
+    nettrain = notebook.metadata.get("nettrain")
+    language = nettrain.get("language", "en") if isinstance(nettrain, dict) else "en"
+    return language if language in LANGUAGES else "en"
 
 
 def function_of(grade_id, spec):

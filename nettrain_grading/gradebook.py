@@ -13,7 +13,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 
-from .course import LessonSpec
+from .course import LessonSpec, edition_of
 from .state import regular_file
 
 
@@ -46,7 +46,7 @@ def lesson_spec(course, lesson, config):
     graded = [function for function in functions if f"test_{function}" in tests]
     version = hashlib.sha256(json.dumps([code[0].source, sorted(tests.items()), sources]).encode())
     return LessonSpec(lesson=lesson, notebook=name, setup=code[0].source, functions=graded, tests=tests,
-                      demos=demos, version=version.hexdigest()[:16])
+                      demos=demos, version=version.hexdigest()[:16], language=edition_of(source))
 
 
 def record(course, course_id, student, result, spec):

@@ -12,6 +12,8 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
+from nettrain_lib.i18n import catalogue
+
 from . import phases
 from .course import function_of
 from .state import LessonResult, fingerprint, read_timestamp, regular_file
@@ -77,6 +79,16 @@ def bounded(record):
     return record
 
 
+def speaker(language):
+    """tr() for the grader's own words in a student's feedback, in the lesson's language."""
+    translations = catalogue(language)
+
+    def say(message, /, **fields):
+        text = translations.gettext(message) if message else message
+        return text.format(**fields) if fields else text
+    return say
+
+
 def message_of(record):
     if record.get("status") == "ok":
         return ""
@@ -101,6 +113,7 @@ def merge(notebook, job, runs, spec, result):
 
     A test scores its points only if it passed in the notebook run AND in the clean re-check; a
     disagreement is flagged for the instructor with both messages."""
+    say = speaker(spec.language)
     notebook_records = [bounded(record) for record in runs["notebook"]]
     clean_records = [bounded(record) for record in runs["clean"]]
     tests = [entry for entry in job["clean"]["sequence"] if entry["kind"] == "test"]
@@ -112,16 +125,18 @@ def merge(notebook, job, runs, spec, result):
         cell.execution_count = None
         if not cell_info["test"] or grade_id not in spec.tests:
             continue
-        clean = clean_by_test.get(grade_id, {"status": "error", "ename": "NotRun", "evalue": "not re-checked"})
+        clean = clean_by_test.get(grade_id, {"status": "error", "ename": "NotRun", "evalue": say("not re-checked")})
         points = spec.tests[grade_id]
         passed_notebook, passed_clean = record.get("status") == "ok", clean.get("status") == "ok"
         message = message_of(record) or message_of(clean)
         if passed_notebook and not passed_clean:
-            evalue = f"passed in your notebook but failed the grader's clean re-check: {message_of(clean)}"
+            evalue = say("passed in your notebook but failed the grader's clean re-check: {message}",
+                         message=message_of(clean))
             cell.outputs.append(nbformat.v4.new_output(
                 "error", ename="ReCheckFailed", evalue=evalue,
-                traceback=[f"ReCheckFailed: passed in your notebook but failed the grader's clean re-check "
-                           f"(your functions alone, without the notebook's other code): {message_of(clean)}"]))
+                traceback=["ReCheckFailed: " + say("passed in your notebook but failed the grader's clean re-check "
+                                                   "(your functions alone, without the notebook's other code): "
+                                                   "{message}", message=message_of(clean))]))
             detail = "; ".join(clean.get("notes", [])[:3])
             result.flags.append(f"{grade_id}: passed in the notebook but not in the clean re-check "
                                 f"({message_of(clean)})" + (f" [re-check notes: {detail}]" if detail else ""))

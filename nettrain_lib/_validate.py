@@ -8,13 +8,15 @@ import numbers
 
 import numpy as np
 
+from .i18n import tr
+
 
 def describe(value):
     """A short description of a value for error messages: its type, and shape for arrays."""
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
+        return tr("an array of shape {shape} and dtype {dtype}", shape=value.shape, dtype=value.dtype)
     if isinstance(value, np.generic):
-        return f"a single numpy {value.dtype} {value.item()!r}"
+        return tr("a single numpy {dtype} {value!r}", dtype=value.dtype, value=value.item())
     return f"{type(value).__name__} {value!r}"
 
 
@@ -27,26 +29,33 @@ def float_array(value, name, *, ndim=None, finite=True, dtype=np.float64):
     infinite loss instead of stopping with an error.
     """
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be an array of numbers; received {describe(value)}")
+        raise TypeError(tr("{name} must be an array of numbers; received {value}", name=name, value=describe(value)))
     try:
         array = np.asarray(value)
         if array.dtype.kind not in "biuf":         # strings, objects and complex numbers are refused
-            raise TypeError(f"dtype {array.dtype} holds no real numbers")
+            raise TypeError(tr("dtype {array_dtype} holds no real numbers", array_dtype=array.dtype))
     except (TypeError, ValueError) as error:
         raise TypeError(
-            f"{name} must be an array of numbers; received {describe(value)} ({error})"
+            tr("{name} must be an array of numbers; received {value} ({error})",
+               name=name, value=describe(value), error=error)
         ) from None
     if ndim is not None and array.ndim != ndim:
-        expected = {0: "a scalar", 1: "a 1-D array", 2: "a 2-D array"}[ndim]
-        raise ValueError(f"{name} must be {expected}; received {describe(array)}")
+        expected = {0: tr("a scalar"), 1: tr("a 1-D array"), 2: tr("a 2-D array")}[ndim]
+        raise ValueError(tr("{name} must be {expected}; received {array}",
+                            name=name, expected=expected, array=describe(array)))
     if finite and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers; received NaN or inf")
+        raise ValueError(tr("{name} must contain only finite numbers; received NaN or inf", name=name))
     with np.errstate(over="ignore"):
         converted = array.astype(dtype, copy=False)
     if finite and converted is not array and not np.all(np.isfinite(converted)):
         raise ValueError(
-            f"{name} holds numbers too large for {np.dtype(dtype).name} (largest {np.finfo(dtype).max:.3g}); "
-            f"received numbers up to {np.abs(array).max():.3g}. Normalize the data first"
+            tr("{name} holds numbers too large for {np_dtype_dtype_name} (largest "
+               "{np_finfo_dtype_max:.3g}); received numbers up to {np_abs_array_max:.3g}. Normalize "
+               "the data first",
+               name=name,
+               np_dtype_dtype_name=np.dtype(dtype).name,
+               np_finfo_dtype_max=np.finfo(dtype).max,
+               np_abs_array_max=np.abs(array).max())
         )
     return converted
 
@@ -54,53 +63,53 @@ def float_array(value, name, *, ndim=None, finite=True, dtype=np.float64):
 def real_scalar(value, name, *, finite=True):
     """Return `value` as a Python float; bools and arrays with more than one entry are refused."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)):
-        raise TypeError(f"{name} must be a real number; received {describe(value)}")
+        raise TypeError(tr("{name} must be a real number; received {value}", name=name, value=describe(value)))
     if isinstance(value, np.ndarray) and value.ndim != 0:
-        raise TypeError(f"{name} must be a real number; received {describe(value)}")
+        raise TypeError(tr("{name} must be a real number; received {value}", name=name, value=describe(value)))
     number = float(value)
     if finite and not np.isfinite(number):
-        raise ValueError(f"{name} must be finite; received {number!r}")
+        raise ValueError(tr("{name} must be finite; received {number!r}", name=name, number=number))
     return number
 
 
 def positive_scalar(value, name):
     number = real_scalar(value, name)
     if number <= 0:
-        raise ValueError(f"{name} must be positive; received {number!r}")
+        raise ValueError(tr("{name} must be positive; received {number!r}", name=name, number=number))
     return number
 
 
 def non_negative_int(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a non-negative integer; received {describe(value)}")
+        raise TypeError(tr("{name} must be a non-negative integer; received {value}", name=name, value=describe(value)))
     if value < 0:
-        raise ValueError(f"{name} must be a non-negative integer; received {value!r}")
+        raise ValueError(tr("{name} must be a non-negative integer; received {value!r}", name=name, value=value))
     return int(value)
 
 
 def positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive integer; received {describe(value)}")
+        raise TypeError(tr("{name} must be a positive integer; received {value}", name=name, value=describe(value)))
     if value <= 0:
-        raise ValueError(f"{name} must be a positive integer; received {value!r}")
+        raise ValueError(tr("{name} must be a positive integer; received {value!r}", name=name, value=value))
     return int(value)
 
 
 def range_pair(value, name):
     """Return (low, high) as floats from a pair with low < high."""
     if isinstance(value, (str, bytes)) or np.shape(value) != (2,):
-        raise ValueError(f"{name} must be a (low, high) pair of numbers; received {value!r}")
+        raise ValueError(tr("{name} must be a (low, high) pair of numbers; received {value!r}", name=name, value=value))
     low, high = (real_scalar(v, name) for v in value)
     if not low < high:
-        raise ValueError(f"{name} must be (low, high) with low < high; received {value!r}")
+        raise ValueError(tr("{name} must be (low, high) with low < high; received {value!r}", name=name, value=value))
     return low, high
 
 
 def generator(rng, name="rng"):
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
-            f"{name} must be a numpy Generator such as np.random.default_rng(0); "
-            f"received {describe(rng)}"
+            tr("{name} must be a numpy Generator such as np.random.default_rng(0); received {rng}",
+               name=name, rng=describe(rng))
         )
     return rng
 
@@ -108,16 +117,17 @@ def generator(rng, name="rng"):
 def require_rows(X, name="X", *, purpose=""):
     """Refuse an array with no rows: most computations need at least one example."""
     if len(X) == 0:
-        raise ValueError(f"{name} must have at least one row (example){purpose}; received 0 rows")
+        raise ValueError(tr("{name} must have at least one row (example){purpose}; received 0 rows",
+                            name=name, purpose=tr(purpose) if purpose else ""))
 
 
 def same_rows(X, y, x_name="X", y_name="y"):
     """Refuse X and y that do not hold one row per example: the one check of this kind in the library."""
     if len(y) != len(X):
-        unit = "rows" if np.ndim(y) == 2 else "entries"
+        unit = tr("rows") if np.ndim(y) == 2 else tr("entries")
         raise ValueError(
-            f"{x_name} and {y_name} must have one row per example: {x_name} has {len(X)} rows, "
-            f"{y_name} has {len(y)} {unit}"
+            tr("{x_name} and {y_name} must have one row per example: {x_name} has {len_X} rows, "
+               "{y_name} has {len_y} {unit}", x_name=x_name, y_name=y_name, len_X=len(X), len_y=len(y), unit=unit)
         )
 
 
@@ -126,7 +136,8 @@ def feature_vector(value, name, X):
     vector = float_array(value, name, ndim=1)
     if len(vector) != X.shape[1]:
         raise ValueError(
-            f"{name} must have one value per feature: X has {X.shape[1]} columns, {name} has {len(vector)} entries"
+            tr("{name} must have one value per feature: X has {X_shape_1} columns, {name} has "
+               "{len_vector} entries", name=name, X_shape_1=X.shape[1], len_vector=len(vector))
         )
     return vector
 
@@ -135,11 +146,17 @@ def class_labels(labels, num_classes, name="labels"):
     """Return integer class labels (N,) as int64, each in 0..num_classes - 1."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or not (np.issubdtype(labels.dtype, np.integer) or labels.size == 0):
-        raise ValueError(f"{name} must be a 1-D array of integer class labels; received {describe(labels)}")
+        raise ValueError(tr("{name} must be a 1-D array of integer class labels; received {labels}",
+                            name=name, labels=describe(labels)))
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
-            f"{name} must lie in 0..{num_classes - 1} for {num_classes} classes; received values "
-            f"from {labels.min()} to {labels.max()}"
+            tr("{name} must lie in 0..{num_classes_1} for {num_classes} classes; received values "
+               "from {labels_min} to {labels_max}",
+               name=name,
+               num_classes_1=num_classes - 1,
+               num_classes=num_classes,
+               labels_min=labels.min(),
+               labels_max=labels.max())
         )
     return labels.astype(np.int64)
 
@@ -148,7 +165,8 @@ def at_least(value, minimum, name):
     """Return `value` as an int, refusing anything that is not a whole number >= minimum (>= 1)."""
     number = positive_int(value, name)
     if number < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; received {value!r}")
+        raise ValueError(tr("{name} must be at least {minimum}; received {value!r}",
+                            name=name, minimum=minimum, value=value))
     return number
 
 
@@ -158,7 +176,8 @@ def batch_size_for(n_samples, batch_size):
     batch_size = positive_int(batch_size, "batch_size")
     if batch_size > n_samples:
         raise ValueError(
-            f"batch_size must be at most the number of examples ({n_samples}); received {batch_size}"
+            tr("batch_size must be at most the number of examples ({n_samples}); received "
+               "{batch_size}", n_samples=n_samples, batch_size=batch_size)
         )
     return batch_size
 
@@ -177,7 +196,8 @@ def paired_arrays(X, y):
     X = float_array(X, "X", ndim=2)
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array with one entry per example; received shape {y.shape}")
+        raise ValueError(tr("y must be a 1-D array with one entry per example; received shape {y_shape}",
+                            y_shape=y.shape))
     require_rows(X)
     same_rows(X, y)
     return X, y
@@ -199,7 +219,7 @@ def regression_data(X, y, w, b):
     b = real_scalar(b, "b", finite=False)
     if len(w) != X.shape[1]:
         raise ValueError(
-            f"w must have one weight per feature: X has {X.shape[1]} features (columns), "
-            f"w has {len(w)} entries"
+            tr("w must have one weight per feature: X has {X_shape_1} features (columns), w has "
+               "{len_w} entries", X_shape_1=X.shape[1], len_w=len(w))
         )
     return X, y, w, b

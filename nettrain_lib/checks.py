@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from ._validate import describe
+from .i18n import tr
 
 # `nbgrader validate` indents each line by 4 and cuts it at 87 characters; "AssertionError: " comes first.
 LINE = 83
@@ -48,6 +49,11 @@ def _fail(message):
     return AssertionError(wrapped(message))
 
 
+def _not_implemented(name):
+    return _fail(tr("{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
+                    "and run that cell again before this test", name=name))
+
+
 def check_that(condition, message):
     """Fail with `message` unless `condition` is true: a test cell's own rule, worded for the student.
 
@@ -61,14 +67,11 @@ def call(function, *args, **kwargs):
     """Call a student's function, turning a stub that is still in place into a clear failure."""
     name = getattr(function, "__name__", repr(function))
     if not callable(function):
-        raise _fail(f"{name} should be a function, but it is {describe(function)}")
+        raise _fail(tr("{name} should be a function, but it is {function}", name=name, function=describe(function)))
     try:
         return function(*args, **kwargs)
     except NotImplementedError:
-        raise _fail(
-            f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
-            "and run that cell again before this test"
-        ) from None
+        raise _not_implemented(name) from None
 
 
 def call_keeping_inputs(function, *args, hint=None, **kwargs):
@@ -79,7 +82,7 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
     `hint` replaces the default advice in the failure message.
     """
     name = getattr(function, "__name__", repr(function))
-    named = [(f"argument {i + 1}", a) for i, a in enumerate(args)] + list(kwargs.items())
+    named = [(tr("argument {number}", number=i + 1), a) for i, a in enumerate(args)] + list(kwargs.items())
     before = [(label, value, value.copy()) for label, value in named if isinstance(value, np.ndarray)]
     # Lists, tuples and dicts too (a network's params, a cache): their items, and the arrays in them.
     nested = [(label, value, _contents(value)) for label, value in named if isinstance(value, (list, tuple, dict))]
@@ -88,24 +91,22 @@ def call_keeping_inputs(function, *args, hint=None, **kwargs):
         try:
             result = list(result)
         except NotImplementedError:
-            raise _fail(
-                f"{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
-                "and run that cell again before this test"
-            ) from None
+            raise _not_implemented(name) from None
     for label, value, original in before:
         numeric = np.issubdtype(original.dtype, np.number)
         if not np.array_equal(value, original, equal_nan=numeric):
             raise _fail(
-                f"{name} changed its input ({label}) in place.\n"
-                + (hint or "Leave the caller's arrays as they were: compute a new array "
-                   "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)")
+                tr("{name} changed its input ({label}) in place.", name=name, label=label) + "\n"
+                + (hint or tr("Leave the caller's arrays as they were: compute a new array "
+                              "(`a - lr * g`, not `a -= lr * g`) or work on a copy (`a.copy()`)"))
             )
     for label, value, original in nested:
         if _contents(value) != original:
             raise _fail(
-                f"{name} changed its input ({label}) in place: a list or an array in it.\n"
-                + (hint or "Leave the caller's lists and arrays as they were: build a new list "
-                   "(`[... for ...]`) of new arrays (`W - lr * dW`, not `W -= lr * dW`)")
+                tr("{name} changed its input ({label}) in place: a list or an array in it.", name=name,
+                   label=label) + "\n"
+                + (hint or tr("Leave the caller's lists and arrays as they were: build a new list "
+                              "(`[... for ...]`) of new arrays (`W - lr * dW`, not `W -= lr * dW`)"))
             )
     return result
 
@@ -135,40 +136,43 @@ def call_recording_warnings(function, *args, **kwargs):
 def check_scalar(value, name):
     """Fail unless `value` is one real number (a Python or numpy float/int, or a 0-d array)."""
     if isinstance(value, (bool, np.bool_)) or value is None:
-        raise _fail(f"{name} should be one number; it is {describe(value)}")
+        raise _fail(tr("{name} should be one number; it is {value}", name=name, value=describe(value)))
     if isinstance(value, np.ndarray):
         if value.size == 1 and value.ndim > 0:
             raise _fail(
-                f"{name} should be one number, but it is {describe(value)} holding one value.\n"
-                "Return a plain number: float(value), or index it (value[0]); check for an extra "
-                "axis, e.g. a column vector or an (N, 1) array, earlier in the computation"
+                tr("{name} should be one number, but it is {value} holding one value.\nReturn a plain "
+                   "number: float(value), or index it (value[0]); check for an extra axis, e.g. a column "
+                   "vector or an (N, 1) array, earlier in the computation", name=name, value=describe(value))
             )
         if value.ndim != 0:
             raise _fail(
-                f"{name} should be one number, but it is {describe(value)}.\n"
-                "Did you forget to average (np.mean) or sum over the examples?"
+                tr("{name} should be one number, but it is {value}.\nDid you forget to average (np.mean) "
+                   "or sum over the examples?", name=name, value=describe(value))
             )
         value = value[()]
     if not isinstance(value, (numbers.Real, np.number)) or isinstance(value, np.complexfloating):
-        raise _fail(f"{name} should be one real number; it is {describe(value)}")
+        raise _fail(tr("{name} should be one real number; it is {value}", name=name, value=describe(value)))
     return float(value)
 
 
 def check_array(value, name, shape):
     """Fail unless `value` is a numpy array of the given shape; hint at transposes and extra axes."""
     if not isinstance(value, np.ndarray):
-        raise _fail(f"{name} should be a numpy array of shape {shape}; it is {describe(value)}")
+        raise _fail(tr("{name} should be a numpy array of shape {shape}; it is {value}",
+                       name=name, shape=shape, value=describe(value)))
     _only_numbers(value, name)
     shape = tuple(shape)
     if value.shape != shape:
         hint = ""
         if value.shape == shape[::-1] and len(shape) > 1:
-            hint = " It looks transposed."
+            hint = " " + tr("It looks transposed.")
         elif value.size == int(np.prod(shape)):
-            hint = " It has the right number of entries but extra or missing axes (check the shapes of your products)."
-        raise _fail(f"{name} should have shape {shape}, but it has shape {value.shape}.{hint}")
+            hint = " " + tr("It has the right number of entries but extra or missing axes (check the shapes of "
+                            "your products).")
+        raise _fail(tr("{name} should have shape {shape}, but it has shape {value_shape}.{hint}",
+                       name=name, shape=shape, value_shape=value.shape, hint=hint))
     if not np.issubdtype(value.dtype, np.number):
-        raise _fail(f"{name} should hold numbers; it has dtype {value.dtype}")
+        raise _fail(tr("{name} should hold numbers; it has dtype {value_dtype}", name=name, value_dtype=value.dtype))
     return value
 
 
@@ -181,12 +185,15 @@ def check_count(values, expected, name, *, hints=None):
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise _fail(f"{name} should be a sequence of numbers; it is {describe(values)}") from None
+        raise _fail(tr("{name} should be a sequence of numbers; it is {values}", name=name,
+                       values=describe(values))) from None
     if array.ndim != 1:
-        raise _fail(f"{name} should be a flat sequence of {expected} numbers; it has shape {array.shape}")
+        raise _fail(tr("{name} should be a flat sequence of {expected} numbers; it has shape {array_shape}",
+                       name=name, expected=expected, array_shape=array.shape))
     if len(array) != expected:
         hint = (hints or {}).get(len(array), "")
-        raise _fail(f"{name} should hold {expected} values; it holds {len(array)}. {hint}".rstrip())
+        raise _fail(tr("{name} should hold {expected} values; it holds {length}.", name=name, expected=expected,
+                       length=len(array)) + (f" {hint}" if hint else ""))
     return array
 
 
@@ -204,7 +211,7 @@ def _only_numbers(value, name, depth=0):
         for element in value:
             _only_numbers(element, name, depth + 1)
         return
-    raise _fail(f"{name} should be a number or an array of numbers; it is {describe(value)}")
+    raise _fail(tr("{name} should be a number or an array of numbers; it is {value}", name=name, value=describe(value)))
 
 
 def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, reveal=True):
@@ -216,39 +223,43 @@ def check_close(actual, expected, name, *, mistakes=(), rtol=1e-6, atol=1e-9, re
     """
     expected = np.asarray(expected, dtype=float)
     if isinstance(actual, (str, bytes)) or actual is None:
-        raise _fail(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
+        raise _fail(tr("{name} should be a number or an array of numbers; it is {actual}",
+                       name=name, actual=describe(actual)))
     _only_numbers(actual, name)
     try:
         kind = np.asarray(actual).dtype.kind
     except (TypeError, ValueError):               # a ragged list, say
         kind = "O"
     if kind not in "iuf":                          # not bools, strings, objects or complex numbers
-        raise _fail(f"{name} should be a number or an array of numbers; it is {describe(actual)}")
+        raise _fail(tr("{name} should be a number or an array of numbers; it is {actual}",
+                       name=name, actual=describe(actual)))
     actual = np.asarray(actual, dtype=float)
     if _close(actual, expected, rtol, atol):
         return
     for wrong_value, explanation in mistakes:
         if _close(actual, np.asarray(wrong_value, dtype=float), rtol, atol):
-            raise _fail(f"{name} returned what you get when {explanation}\n(it returned {_show(actual)})")
-    headline = f"{name} returned a wrong value"
+            raise _fail(tr("{name} returned what you get when {explanation}\n(it returned {actual})",
+                           name=name, explanation=explanation, actual=_show(actual)))
+    headline = tr("{name} returned a wrong value", name=name)
     if reveal and actual.shape == expected.shape and actual.size and np.all(np.isfinite(actual)):
         ratio = _constant_ratio(actual, expected)
         if ratio is not None:
             headline += f": {_describe_ratio(ratio)}"
     if reveal:
-        detail = f"It returned {_show(actual)}, but the expected value is {_show(expected)}."
+        detail = tr("It returned {actual}, but the expected value is {expected}.", actual=_show(actual),
+                    expected=_show(expected))
     else:
-        detail = f"It returned {_show(actual)}, which is not the expected value."
+        detail = tr("It returned {actual}, which is not the expected value.", actual=_show(actual))
     raise _fail(f"{headline}\n{detail}")
 
 
 def _describe_ratio(ratio):
     """Words for a simple ratio between a result and the expected value (a likely missing factor)."""
     if np.isclose(ratio, -1.0):
-        return "it has the opposite sign: a sign error?"
+        return tr("it has the opposite sign: a sign error?")
     if abs(ratio) >= 1:
-        return f"it is {ratio:.4g} times the expected value: an extra factor?"
-    return f"it is 1/{1 / ratio:.4g} of the expected value: a missing factor?"
+        return tr("it is {ratio:.4g} times the expected value: an extra factor?", ratio=ratio)
+    return tr("it is 1/{inverse:.4g} of the expected value: a missing factor?", inverse=1 / ratio)
 
 
 def _close(actual, expected, rtol, atol):
@@ -327,7 +338,7 @@ def drawn_in_turn(orders, start, rule):
                 found = generator.bit_generator.state
                 break
         if found is None:
-            raise _fail(f"epoch {epoch}'s order is not the next draw from rng: {rule}")
+            raise _fail(tr("epoch {epoch}'s order is not the next draw from rng: {rule}", epoch=epoch, rule=rule))
         state, previous = found, order
     return state
 

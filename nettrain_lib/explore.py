@@ -21,6 +21,8 @@ import os
 
 import matplotlib.pyplot as plt
 
+from .i18n import tr
+
 PANEL_SIZE = (4.6, 3.7)          # inches per panel
 # Environment variables that say a front end drawing widgets started the kernel (see above).
 FRONT_ENDS = ("NETTRAIN_LIVE", "JPY_SESSION_NAME", "VSCODE_PID")
@@ -110,23 +112,26 @@ def _label(value):
 
 def _checked_controls(controls):
     if not isinstance(controls, dict) or not controls:
-        raise TypeError(f"controls must be a dict such as {{'lr': ([0.1, 0.3], 0.3)}}; received {controls!r}")
+        raise TypeError(tr("controls must be a dict such as {{'lr': ([0.1, 0.3], 0.3)}}; received {controls!r}",
+                           controls=controls))
     checked = {}
     for name, spec in controls.items():
         if not isinstance(spec, tuple) or len(spec) != 2:
-            raise TypeError(f"control {name!r} must be (values, start); received {spec!r}")
+            raise TypeError(tr("control {name!r} must be (values, start); received {spec!r}", name=name, spec=spec))
         values, start = list(spec[0]), spec[1]
         if start not in values:
-            raise ValueError(f"control {name!r} starts at {start!r}, which is not one of its values {values}")
+            raise ValueError(tr("control {name!r} starts at {start!r}, which is not one of its values {values}",
+                                name=name, start=start, values=values))
         checked[name] = (values, start)
     return checked
 
 
 def _checked_settings(static, controls):
     if not isinstance(static, (list, tuple)) or not static:
-        raise TypeError(f"static must be a non-empty list of settings such as [{{'lr': 0.3}}]; received {static!r}")
+        raise TypeError(tr("static must be a non-empty list of settings such as [{{'lr': 0.3}}]; received "
+                           "{static!r}", static=static))
     for setting in static:
         if not isinstance(setting, dict) or set(setting) != set(controls):
-            raise ValueError(f"each static setting must give a value for each control {sorted(controls)}; "
-                             f"received {setting!r}")
+            raise ValueError(tr("each static setting must give a value for each control {sorted_controls}; received "
+                                "{setting!r}", sorted_controls=sorted(controls), setting=setting))
     return list(static)

@@ -21,7 +21,9 @@ import re
 import sys
 import warnings
 
-PREFIX = "nettrain hint: "
+from .i18n import N_, tr
+
+PREFIX = N_("nettrain hint: ")          # shown translated: tr(PREFIX)
 
 # numpy's messages, as numpy 2 words them.
 _MATMUL = re.compile(r"matmul: Input operand 1 has a mismatch in its core dimension 0"
@@ -41,41 +43,46 @@ def explain(error):
     if isinstance(error, NotImplementedError):
         if filename.startswith(_LIBRARY):             # the library's own abstract methods are not exercises
             return None
-        named = f"`{function}`" if function else "this exercise"
-        return (f"{named} is not written yet: replace `raise NotImplementedError()` with your code, "
-                "run that cell, then run this one again.")
+        named = f"`{function}`" if function else tr("this exercise")
+        return (tr("{named} is not written yet: replace `raise NotImplementedError()` with your code, "
+                   "run that cell, then run this one again.", named=named))
     if isinstance(error, ValueError) and (match := _MATMUL.search(message)):
         size_b, size_a = match.groups()
-        return (f"in `A @ B` the last size of A must equal the first size of B (for matrices: the columns of A "
-                f"and the rows of B), but they are {size_a} and {size_b}: print the shapes, e.g. "
-                "print(X.shape, w.shape); a matrix that needs `.T` or a vector of the wrong length is the usual cause.")
+        return (tr("in `A @ B` the last size of A must equal the first size of B (for matrices: the "
+                   "columns of A and the rows of B), but they are {size_a} and {size_b}: print the "
+                   "shapes, e.g. print(X.shape, w.shape); a matrix that needs `.T` or a vector of the "
+                   "wrong length is the usual cause.", size_a=size_a, size_b=size_b))
     if isinstance(error, ValueError) and (match := _DOT.search(message)):
-        return (f"np.dot of shapes {match.group(1)} and {match.group(2)}: the last size of the first must equal "
-                "the first size of the second (for matrices: columns of the first, rows of the second); print "
-                "the shapes: a matrix that needs `.T` or a vector of the wrong length is the usual cause.")
+        return (tr("np.dot of shapes {match_group_1} and {match_group_2}: the last size of the first "
+                   "must equal the first size of the second (for matrices: columns of the first, rows of "
+                   "the second); print the shapes: a matrix that needs `.T` or a vector of the wrong "
+                   "length is the usual cause.", match_group_1=match.group(1), match_group_2=match.group(2)))
     if isinstance(error, ValueError) and (match := _BROADCAST.search(message)):
         shapes = match.group(1).strip()
         hint = ""
         rows = re.fullmatch(r"\((\d+),\d+\) \((\d+),\)|\((\d+),\) \((\d+),\d+\)", shapes)
         if rows and len(set(filter(None, rows.groups()))) == 1:
-            hint = (" An (N, D) matrix met a vector of N values: if the vector holds one value per row, make it a "
-                    "column, `v[:, None]` (or keep the axis: `keepdims=True`); if it should hold one value per "
-                    "column (feature), it was computed along the wrong axis: use `axis=0`.")
-        return (f"elementwise arithmetic needs matching shapes, but got {shapes}; numpy compares shapes "
-                f"from the right, and each pair of sizes must be equal or 1.{hint}")
+            hint = (tr(" An (N, D) matrix met a vector of N values: if the vector holds one value per row, "
+                       "make it a column, `v[:, None]` (or keep the axis: `keepdims=True`); if it should "
+                       "hold one value per column (feature), it was computed along the wrong axis: use "
+                       "`axis=0`."))
+        return (tr("elementwise arithmetic needs matching shapes, but got {shapes}; numpy compares "
+                   "shapes from the right, and each pair of sizes must be equal or 1.{hint}", shapes=shapes, hint=hint))
     if isinstance(error, ValueError) and (match := _IN_PLACE.search(message)):
-        return (f"an in-place update such as `w -= lr * grad` keeps w's shape {match.group(1)}, but the right side "
-                f"has shape {match.group(2)}: the gradient should have the shape of the parameter it updates.")
+        return (tr("an in-place update such as `w -= lr * grad` keeps w's shape {match_group_1}, but the "
+                   "right side has shape {match_group_2}: the gradient should have the shape of the "
+                   "parameter it updates.", match_group_1=match.group(1), match_group_2=match.group(2)))
     if isinstance(error, NameError) and (match := _NAME.search(message)):
         name = match.group(1)
         if function:
-            return (f"inside `{function}`, `{name}` is neither one of its arguments or variables nor defined in a "
-                    "cell that has run: check the spelling (Python tells `z` from `Z`), or run the cells above first.")
-        return (f"`{name}` is defined in a cell that has not run in this session (or is misspelt): "
-                "run the cells above first (Run > Run All Above Selected Cell).")
+            return (tr("inside `{function}`, `{name}` is neither one of its arguments or variables nor "
+                       "defined in a cell that has run: check the spelling (Python tells `z` from `Z`), or "
+                       "run the cells above first.", function=function, name=name))
+        return (tr("`{name}` is defined in a cell that has not run in this session (or is misspelt): run "
+                   "the cells above first (Run > Run All Above Selected Cell).", name=name))
     if isinstance(error, OverflowError):
-        return ("a number grew past what a float can hold: with exp, subtract the largest value first; "
-                "in a training loop, try a smaller learning rate.")
+        return (tr("a number grew past what a float can hold: with exp, subtract the largest value "
+                   "first; in a training loop, try a smaller learning rate."))
     return None
 
 
@@ -85,20 +92,23 @@ def explain_warning(message, category):
         return None
     text = str(message)
     if "overflow encountered in exp" in text:
-        return ("np.exp overflows to inf above about 709 (float64) or 88 (float32), and inf / inf then "
-                "gives nan: subtract each row's largest value before exp (lesson 05's stable softmax).")
+        return (tr("np.exp overflows to inf above about 709 (float64) or 88 (float32), and inf / inf "
+                   "then gives nan: subtract each row's largest value before exp (lesson 05's stable "
+                   "softmax)."))
     if "overflow encountered" in text:
-        return ("numbers grew past the largest float: when this happens during training, the steps are "
-                "diverging; try a learning rate 10 times smaller or normalize the inputs (lesson 04).")
+        return (tr("numbers grew past the largest float: when this happens during training, the steps "
+                   "are diverging; try a learning rate 10 times smaller or normalize the inputs (lesson "
+                   "04)."))
     if "invalid value encountered in divide" in text:
-        return ("a division gave NaN, 0 / 0 or inf / inf: dividing by a standard deviation or a norm that is 0 "
-                "(a constant feature, an all-zero row) gives 0 / 0; after an overflow, inf / inf.")
+        return (tr("a division gave NaN, 0 / 0 or inf / inf: dividing by a standard deviation or a norm "
+                   "that is 0 (a constant feature, an all-zero row) gives 0 / 0; after an overflow, inf "
+                   "/ inf."))
     if "invalid value encountered" in text:
-        return ("a NaN appeared (inf - inf or 0 * inf), usually right after an overflow: look for an exp of "
-                "a large number or a diverging loss above.")
+        return (tr("a NaN appeared (inf - inf or 0 * inf), usually right after an overflow: look for an "
+                   "exp of a large number or a diverging loss above."))
     if "divide by zero encountered in log" in text:
-        return ("log(0) is -inf: a probability became exactly 0; compute the loss from logits or clip the "
-                "probabilities (lesson 05).")
+        return (tr("log(0) is -inf: a probability became exactly 0; compute the loss from logits or clip "
+                   "the probabilities (lesson 05)."))
     return None
 
 
@@ -128,7 +138,7 @@ def _print_hint(result):
         return
     note = explain(error)
     if note:
-        print(PREFIX + note)
+        print(tr(PREFIX) + note)
 
 
 _print_hint._nettrain_hint = True
@@ -139,7 +149,7 @@ def _with_hint(show):
         show(message, category, filename, lineno, file, line)
         note = explain_warning(message, category)
         if note:
-            print(PREFIX + note, file=file if file is not None else sys.stderr)
+            print(tr(PREFIX) + note, file=file if file is not None else sys.stderr)
 
     showwarning._nettrain_hint = True
     return showwarning

@@ -12,6 +12,7 @@ from importlib import resources
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 DIGITS_FILE = "digits.npz"
 DIGITS_SHA256 = "af104d81e7cd419be5f343d23c6ca2e4e4ff847b06636260802df8e903c6183f"
@@ -48,20 +49,24 @@ def train_val_test_split(X, y, rng, *, val_fraction=0.2, test_fraction=0.2):
     X = _validate.float_array(X, "X", ndim=2)
     y = np.asarray(y)
     if y.shape != (len(X),):
-        raise ValueError(f"y must have one label per row of X ({len(X)}); received shape {y.shape}")
+        raise ValueError(tr("y must have one label per row of X ({len_X}); received shape {y_shape}",
+                            len_X=len(X), y_shape=y.shape))
     rng = _validate.generator(rng)
     val_fraction = _validate.real_scalar(val_fraction, "val_fraction")
     test_fraction = _validate.real_scalar(test_fraction, "test_fraction")
     if val_fraction < 0 or test_fraction < 0 or val_fraction + test_fraction >= 1:
         raise ValueError(
-            "val_fraction and test_fraction must be >= 0 and leave some training data "
-            f"(their sum below 1); received {val_fraction!r} and {test_fraction!r}"
+            tr("val_fraction and test_fraction must be >= 0 and leave some training data (their sum "
+               "below 1); received {val_fraction!r} and {test_fraction!r}",
+               val_fraction=val_fraction, test_fraction=test_fraction)
         )
     n_test, n_val = round(len(X) * test_fraction), round(len(X) * val_fraction)
     if n_test + n_val >= len(X):
         raise ValueError(
-            f"val_fraction {val_fraction!r} and test_fraction {test_fraction!r} of {len(X)} examples leave "
-            f"no training data ({n_val} validation + {n_test} test rows); use smaller fractions"
+            tr("val_fraction {val_fraction!r} and test_fraction {test_fraction!r} of {len_X} "
+               "examples leave no training data ({n_val} validation + {n_test} test rows); use "
+               "smaller fractions",
+               val_fraction=val_fraction, test_fraction=test_fraction, len_X=len(X), n_val=n_val, n_test=n_test)
         )
     order = rng.permutation(len(X))
     test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]

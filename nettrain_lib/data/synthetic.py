@@ -5,6 +5,7 @@ Shapes: X is (N, D) float64, y is (N,) float64. Nothing here touches numpy's glo
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 
 def make_linear_regression(n_samples, rng, *, weights=(3.0,), bias=2.0, noise=0.5, x_range=(0.0, 2.0)):
@@ -20,7 +21,7 @@ def make_linear_regression(n_samples, rng, *, weights=(3.0,), bias=2.0, noise=0.
     bias = _validate.real_scalar(bias, "bias")
     noise = _validate.real_scalar(noise, "noise")
     if noise < 0:
-        raise ValueError(f"noise must be a standard deviation >= 0; received {noise!r}")
+        raise ValueError(tr("noise must be a standard deviation >= 0; received {noise!r}", noise=noise))
     low, high = _validate.range_pair(x_range, "x_range")
 
     X = rng.uniform(low, high, size=(n_samples, len(weights)))          # (N, D)

@@ -8,6 +8,7 @@ layer has to store more than it already has.
 import numpy as np
 
 from .._kernels import sigmoid, softmax  # shared with lesson 05's checked softmax
+from ..i18n import tr
 
 
 def relu(z):
@@ -58,6 +59,7 @@ def get(name):
         name = "linear"
     if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(
-            f"activation must be one of {', '.join(repr(k) for k in ACTIVATIONS)} or None; received {name!r}"
+            tr("activation must be one of {join_repr_k_for_k_in_ACTIVATIONS} or None; received "
+               "{name!r}", join_repr_k_for_k_in_ACTIVATIONS=', '.join(repr(k) for k in ACTIVATIONS), name=name)
         )
     return ACTIVATIONS[name]

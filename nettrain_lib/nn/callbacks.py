@@ -24,6 +24,8 @@ import sys
 import time
 import warnings
 
+from ..i18n import tr
+
 
 class Callback:
     """Base class: each hook does nothing. fit sets `model` and `params` (epochs, steps, verbose) first."""
@@ -53,7 +55,7 @@ class Callback:
 class _Monitor(Callback):
     def __init__(self, monitor, mode, min_delta):
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max'; received {mode!r}")
+            raise ValueError(tr("mode must be 'auto', 'min' or 'max'; received {mode!r}", mode=mode))
         if mode == "auto":
             mode = "max" if monitor.removeprefix("val_") == "accuracy" else "min"
         self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
@@ -69,8 +71,9 @@ class _Monitor(Callback):
     def _current(self, logs):
         if self.monitor not in (logs or {}):
             raise ValueError(
-                f"{type(self).__name__} monitors {self.monitor!r}, which fit does not compute; available: "
-                f"{sorted(logs or {})}. Use validation_split or validation_data to get val_* values"
+                tr("{self_type} monitors {self_monitor!r}, which fit does not compute; available: "
+                   "{sorted_logs_or}. Use validation_split or validation_data to get val_* values",
+                   self_type=type(self).__name__, self_monitor=self.monitor, sorted_logs_or=sorted(logs or {}))
             )
         return logs[self.monitor]
 
@@ -80,7 +83,7 @@ class EarlyStopping(_Monitor):
                  restore_best_weights=False):
         super().__init__(monitor, mode, min_delta)
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a whole number >= 0; received {patience!r}")
+            raise ValueError(tr("patience must be a whole number >= 0; received {patience!r}", patience=patience))
         self.patience, self.verbose = patience, verbose
         self.restore_best_weights = restore_best_weights
 
@@ -104,7 +107,7 @@ class EarlyStopping(_Monitor):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print(f"Epoch {self.stopped_epoch + 1}: early stopping")         # Keras's log lines, in English as in Keras
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose:
                 print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
@@ -139,7 +142,8 @@ class LearningRateScheduler(Callback):
 
     def __init__(self, schedule, verbose=0):
         if not callable(schedule):
-            raise TypeError(f"schedule must be a function schedule(epoch, lr) -> lr; received {schedule!r}")
+            raise TypeError(tr("schedule must be a function schedule(epoch, lr) -> lr; received {schedule!r}",
+                               schedule=schedule))
         self.schedule, self.verbose = schedule, verbose
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -148,7 +152,8 @@ class LearningRateScheduler(Callback):
         except TypeError:                      # Keras also accepts the older schedule(epoch)
             lr = float(self.schedule(epoch))
         if not (lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"the schedule returned learning rate {lr!r} for epoch {epoch}; it must be positive")
+            raise ValueError(tr("the schedule returned learning rate {lr!r} for epoch {epoch}; it must be positive",
+                                lr=lr, epoch=epoch))
         self.model.optimizer.learning_rate = lr
         if self.verbose:
             print(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
@@ -198,8 +203,9 @@ class TerminateOnNaN(Callback):
         logs = logs or {}
         if not all(math.isfinite(v) for v in logs.values()):
             warnings.warn(
-                f"training stopped at epoch {epoch + 1}: the loss became {logs.get('loss')} (NaN or inf). The "
-                "steps overshoot: try a smaller learning rate (e.g. 10 times smaller) or normalize the inputs",
+                tr("training stopped at epoch {epoch_1}: the loss became {logs_get_loss} (NaN or inf). "
+                   "The steps overshoot: try a smaller learning rate (e.g. 10 times smaller) or "
+                   "normalize the inputs", epoch_1=epoch + 1, logs_get_loss=logs.get('loss')),
                 RuntimeWarning, stacklevel=4,        # this hook, CallbackList, fit: the warning points at fit's caller
             )
             self.model.stop_training = True
@@ -211,11 +217,13 @@ class CallbackList:
 
     def __init__(self, callbacks, *, model, verbose, epochs, steps):
         if callbacks is not None and not isinstance(callbacks, (list, tuple)):
-            raise TypeError(f"callbacks must be a list such as [EarlyStopping()]; received {callbacks!r}")
+            raise TypeError(tr("callbacks must be a list such as [EarlyStopping()]; received {callbacks!r}",
+                               callbacks=callbacks))
         self.callbacks = list(callbacks or [])
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
-                raise TypeError(f"each callback must be a Callback such as EarlyStopping(); received {callback!r}")
+                raise TypeError(tr("each callback must be a Callback such as EarlyStopping(); received {callback!r}",
+                                   callback=callback))
         defaults = [History()] + ([ProgressLine()] if verbose else []) + [TerminateOnNaN()]
         self.callbacks += [d for d in defaults if not any(isinstance(c, type(d)) for c in self.callbacks)]
         self.history = next(c for c in self.callbacks if isinstance(c, History))

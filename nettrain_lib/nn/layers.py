@@ -8,6 +8,7 @@ Forward keeps what backward needs (its input, pre-activation and output).
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 from . import activations, regularizers
 
 
@@ -40,8 +41,11 @@ class Dense:
     def forward(self, X, training=False):          # X: (N, D); `training` matters to Dropout only
         if X.shape[1] != self.input_dim:
             raise ValueError(
-                f"{self.name or 'this Dense layer'} was built for {self.input_dim} input features; "
-                f"received an input with {X.shape[1]}"
+                tr("{self_name_or_this_Dense_layer} was built for {self_input_dim} input features; "
+                   "received an input with {X_shape_1}",
+                   self_name_or_this_Dense_layer=self.name or tr("this Dense layer"),
+                   self_input_dim=self.input_dim,
+                   X_shape_1=X.shape[1])
             )
         self._X = X
         self._z = X @ self.params["kernel"] + self.params["bias"]    # (N, M)
@@ -84,7 +88,7 @@ class Dropout:
     def __init__(self, rate, name=None):
         self.rate = _validate.real_scalar(rate, "rate")
         if not 0 <= self.rate < 1:
-            raise ValueError(f"rate must be in [0, 1); received {rate!r}")
+            raise ValueError(tr("rate must be in [0, 1); received {rate!r}", rate=rate))
         self.name = name
         self.params, self.grads = {}, {}
         self.input_dim = self.units = None

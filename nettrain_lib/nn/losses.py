@@ -12,6 +12,7 @@ respect to the logits, (P - Y) / N, which stays exact however small a probabilit
 import numpy as np
 
 from .. import _kernels
+from ..i18n import tr
 
 EPSILON = 1e-7          # Keras's backend.epsilon()
 
@@ -39,13 +40,14 @@ class CategoricalCrossentropy(Loss):
         y = np.asarray(y)
         if y.ndim != 2 or y.shape[1] != num_outputs:
             raise ValueError(
-                f"categorical_crossentropy needs one-hot targets of shape (N, {num_outputs}); received y of "
-                f"shape {y.shape}. Convert labels with one_hot(y, {num_outputs}), or use "
-                "loss='sparse_categorical_crossentropy' for integer labels"
+                tr("categorical_crossentropy needs one-hot targets of shape (N, {num_outputs}); received "
+                   "y of shape {y_shape}. Convert labels with one_hot(y, {num_outputs}), or use "
+                   "loss='sparse_categorical_crossentropy' for integer labels",
+                   num_outputs=num_outputs, y_shape=y.shape)
             )
         y = y.astype(dtype)
         if not np.all(np.isfinite(y)):
-            raise ValueError("y must contain only finite numbers; received NaN or inf")
+            raise ValueError(tr("y must contain only finite numbers; received NaN or inf"))
         return y
 
     def _clipped(self, y_pred):
@@ -81,11 +83,12 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
             y = y[:, 0]
         if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
             raise ValueError(
-                "sparse_categorical_crossentropy needs integer labels of shape (N,); received y of "
-                f"shape {y.shape} and dtype {y.dtype}"
+                tr("sparse_categorical_crossentropy needs integer labels of shape (N,); received y of "
+                   "shape {y_shape} and dtype {y_dtype}", y_shape=y.shape, y_dtype=y.dtype)
             )
         if y.size and (y.min() < 0 or y.max() >= num_outputs):
-            raise ValueError(f"labels must lie in 0..{num_outputs - 1}; received values from {y.min()} to {y.max()}")
+            raise ValueError(tr("labels must lie in 0..{num_outputs_1}; received values from {y_min} to {y_max}",
+                                num_outputs_1=num_outputs - 1, y_min=y.min(), y_max=y.max()))
         return y
 
     def one_hot(self, y_true, num_outputs, dtype):
@@ -109,9 +112,10 @@ class MeanSquaredError(Loss):
         if y.ndim == 1 and num_outputs == 1:
             y = y[:, None]
         if y.ndim != 2 or y.shape[1] != num_outputs:
-            raise ValueError(f"mse needs targets of shape (N, {num_outputs}); received y of shape {y.shape}")
+            raise ValueError(tr("mse needs targets of shape (N, {num_outputs}); received y of shape {y_shape}",
+                                num_outputs=num_outputs, y_shape=y.shape))
         if not np.all(np.isfinite(y)):
-            raise ValueError("y must contain only finite numbers; received NaN or inf")
+            raise ValueError(tr("y must contain only finite numbers; received NaN or inf"))
         return y
 
     def per_example(self, y_true, y_pred):
@@ -140,5 +144,6 @@ def get(loss):
     if isinstance(loss, Loss):
         return loss
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(repr(k) for k in LOSSES)}; received {loss!r}")
+        raise ValueError(tr("loss must be one of {join_repr_k_for_k_in_LOSSES}; received {loss!r}",
+                            join_repr_k_for_k_in_LOSSES=', '.join(repr(k) for k in LOSSES), loss=loss))
     return LOSSES[loss]()

@@ -45,6 +45,7 @@ import tempfile
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 from . import losses, optimizers
 from .callbacks import CallbackList
 from .layers import Dense, Dropout
@@ -53,10 +54,10 @@ from .layers import Dense, Dropout
 class Sequential:
     def __init__(self, layers=None, name=None, *, seed=None, rng=None, dtype="float32"):
         if rng is not None and seed is not None:
-            raise ValueError("give seed or rng, not both")
+            raise ValueError(tr("give seed or rng, not both"))
         self.rng = _validate.generator(rng) if rng is not None else np.random.default_rng(seed)
         if dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'; received {dtype!r}")
+            raise ValueError(tr("dtype must be 'float32' or 'float64'; received {dtype!r}", dtype=dtype))
         self.dtype = np.dtype(dtype)
         self.name = name or "sequential"
         self.layers = []
@@ -69,14 +70,15 @@ class Sequential:
     # ---- building -------------------------------------------------------------------------
     def add(self, layer):
         if not isinstance(layer, (Dense, Dropout)):
-            raise TypeError(f"Sequential.add takes a layer such as Dense(64, activation='relu'); received {layer!r}")
+            raise TypeError(tr("Sequential.add takes a layer such as Dense(64, activation='relu'); received {layer!r}",
+                               layer=layer))
         layer.name = layer.name or f"{type(layer).__name__.lower()}_{len(self.layers)}"
         self.layers.append(layer)
 
     def build(self, input_dim):
         """Create every layer's weights for inputs with `input_dim` features (fit does this itself)."""
         if not self.layers:
-            raise ValueError("the model has no layers: add some with model.add(Dense(...))")
+            raise ValueError(tr("the model has no layers: add some with model.add(Dense(...))"))
         width = input_dim
         for layer in self.layers:
             if not layer.built:
@@ -90,14 +92,14 @@ class Sequential:
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):     # Keras's default optimizer
         self.optimizer = optimizers.get(optimizer)
         if loss is None:
-            raise ValueError("compile needs a loss, such as loss='categorical_crossentropy'")
+            raise ValueError(tr("compile needs a loss, such as loss='categorical_crossentropy'"))
         self.loss = losses.get(loss)
         if metrics is not None and not isinstance(metrics, (list, tuple)):
-            raise TypeError(f"metrics must be a list such as ['accuracy']; received {metrics!r}")
+            raise TypeError(tr("metrics must be a list such as ['accuracy']; received {metrics!r}", metrics=metrics))
         metrics = list(metrics or [])
         for metric in metrics:
             if metric not in ("accuracy", "acc"):
-                raise ValueError(f"metrics may hold 'accuracy'; received {metric!r}")
+                raise ValueError(tr("metrics may hold 'accuracy'; received {metric!r}", metric=metric))
         self.metrics = ["accuracy"] if metrics else []
 
     # ---- computing ------------------------------------------------------------------------
@@ -107,7 +109,9 @@ class Sequential:
             self.build(x.shape[1])
         elif x.shape[1] != self.layers[0].input_dim:
             raise ValueError(
-                f"{name} has {x.shape[1]} features, but the model was built for {self.layers[0].input_dim}"
+                tr("{name} has {x_shape_1} features, but the model was built for "
+                   "{self_layers_0_input_dim}",
+                   name=name, x_shape_1=x.shape[1], self_layers_0_input_dim=self.layers[0].input_dim)
             )
         return x
 
@@ -181,15 +185,16 @@ class Sequential:
         epochs = _validate.non_negative_int(epochs, "epochs")
         validation_split = _validate.real_scalar(validation_split, "validation_split")
         if not 0 <= validation_split < 1:
-            raise ValueError(f"validation_split must be in [0, 1); received {validation_split!r}")
+            raise ValueError(tr("validation_split must be in [0, 1); received {validation_split!r}",
+                                validation_split=validation_split))
         x = self._inputs(x)
         if len(x) == 0:
-            raise ValueError("x has no rows: fit needs at least one training example")
+            raise ValueError(tr("x has no rows: fit needs at least one training example"))
         y = self.loss.target(y, self.layers[-1].units, self.dtype)
         _validate.same_rows(x, y, "x", "y")
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val)")
+                raise ValueError(tr("validation_data must be a pair (x_val, y_val)"))
             x_val = self._inputs(validation_data[0], "x_val")
             y_val = self.loss.target(validation_data[1], self.layers[-1].units, self.dtype)
             _validate.same_rows(x_val, y_val, "x_val", "y_val")
@@ -197,8 +202,8 @@ class Sequential:
             n_train = math.floor(len(x) * (1 - validation_split))   # Keras: the last rows, before shuffling
             if n_train == 0 or n_train == len(x):
                 raise ValueError(
-                    f"validation_split={validation_split} of {len(x)} examples leaves an empty training or "
-                    "validation set"
+                    tr("validation_split={validation_split} of {len_x} examples leaves an empty training or "
+                       "validation set", validation_split=validation_split, len_x=len(x))
                 )
             x, x_val, y, y_val = x[:n_train], x[n_train:], y[:n_train], y[n_train:]
         else:
@@ -235,7 +240,7 @@ class Sequential:
 
     def _require_compiled(self):
         if self.loss is None:
-            raise ValueError("compile the model first: model.compile(optimizer=..., loss=..., metrics=[...])")
+            raise ValueError(tr("compile the model first: model.compile(optimizer=..., loss=..., metrics=[...])"))
 
     # ---- weights, summary, saving -----------------------------------------------------------
     def get_weights(self):
@@ -245,14 +250,18 @@ class Sequential:
     def set_weights(self, weights):
         current = [(layer, k) for layer in self.layers for k in layer.params]
         if not self.built:
-            raise ValueError("the model is not built yet: call fit, predict or build(input_dim) first")
+            raise ValueError(tr("the model is not built yet: call fit, predict or build(input_dim) first"))
         if len(weights) != len(current):
-            raise ValueError(f"set_weights needs {len(current)} arrays (kernel and bias per layer); "
-                             f"received {len(weights)}")
+            raise ValueError(tr("set_weights needs {len_current} arrays (kernel and bias per layer); received "
+                                "{len_weights}", len_current=len(current), len_weights=len(weights)))
         for (layer, key), value in zip(current, weights):
             value = np.asarray(value)
             if value.shape != layer.params[key].shape:
-                raise ValueError(f"{layer.name} {key} has shape {layer.params[key].shape}; received {value.shape}")
+                raise ValueError(tr("{layer_name} {key} has shape {layer_params_key_shape}; received {value_shape}",
+                                    layer_name=layer.name,
+                                    key=key,
+                                    layer_params_key_shape=layer.params[key].shape,
+                                    value_shape=value.shape))
             layer.params[key] = value.astype(self.dtype)   # a copy: later training never changes the caller's array
 
     def count_params(self):
@@ -261,8 +270,8 @@ class Sequential:
     def summary(self):
         """Print the layers, their output shapes and parameter counts, as Keras does."""
         if not self.built:
-            raise ValueError("the model is not built yet, so its shapes are unknown: call fit, predict or "
-                             "model.build(input_dim) first")
+            raise ValueError(tr("the model is not built yet, so its shapes are unknown: call fit, predict or "
+                                "model.build(input_dim) first"))
         rows = [(f"{layer.name} ({type(layer).__name__})", f"(None, {layer.units})", f"{layer.count_params():,}")
                 for layer in self.layers]
         headers = ("Layer (type)", "Output Shape", "Param #")
@@ -275,7 +284,7 @@ class Sequential:
         for row in rows:
             print("".join(text.ljust(width) for text, width in zip(row, widths)))
         print("─" * len(line))
-        print(f" Total params: {self.count_params():,}")
+        print(f" Total params: {self.count_params():,}")              # Keras's summary, in English as in Keras
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype.name, "layers": [layer.get_config() for layer in self.layers],
@@ -288,7 +297,7 @@ class Sequential:
         never replaces a good one, because the data go to a temporary file that is renamed at the end."""
         filepath = os.fspath(filepath)
         if not filepath.endswith(".npz"):
-            raise ValueError(f"filepath must end in .npz; received {filepath!r}")
+            raise ValueError(tr("filepath must end in .npz; received {filepath!r}", filepath=filepath))
         arrays = {f"weight_{i}": w for i, w in enumerate(self.get_weights())}
         folder = os.path.dirname(os.path.abspath(filepath))
         handle, temporary = tempfile.mkstemp(suffix=".npz.part", dir=folder)

@@ -33,6 +33,7 @@ sqrt(v) + epsilon, so the update it feeds changes by at most 1.2e-38 * alpha / e
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 FLUSH_EVERY = 32        # steps between two flushes of subnormal state entries to 0 (measured: 8 and 32
                         # remove the slowdown alike; 32 costs less)
@@ -82,7 +83,7 @@ class SGD(Optimizer):
         super().__init__(learning_rate)
         self.momentum = _validate.real_scalar(momentum, "momentum")
         if not 0 <= self.momentum <= 1:
-            raise ValueError(f"momentum must be between 0 and 1; received {momentum!r}")
+            raise ValueError(tr("momentum must be between 0 and 1; received {momentum!r}", momentum=momentum))
         self.nesterov = bool(nesterov)
         self._velocities = {}
 
@@ -116,7 +117,7 @@ class Adam(Optimizer):
         self.epsilon = _validate.positive_scalar(epsilon, "epsilon")
         for name, value in (("beta_1", self.beta_1), ("beta_2", self.beta_2)):
             if not 0 <= value < 1:
-                raise ValueError(f"{name} must be in [0, 1); received {value!r}")
+                raise ValueError(tr("{name} must be in [0, 1); received {value!r}", name=name, value=value))
         self._m, self._v = {}, {}
 
     def _state_arrays(self):
@@ -151,10 +152,10 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate)
         self.rho = _validate.real_scalar(rho, "rho")
         if not 0 <= self.rho < 1:
-            raise ValueError(f"rho must be in [0, 1); received {rho!r}")
+            raise ValueError(tr("rho must be in [0, 1); received {rho!r}", rho=rho))
         self.momentum = _validate.real_scalar(momentum, "momentum")
         if not 0 <= self.momentum <= 1:
-            raise ValueError(f"momentum must be between 0 and 1; received {momentum!r}")
+            raise ValueError(tr("momentum must be between 0 and 1; received {momentum!r}", momentum=momentum))
         self.epsilon = _validate.positive_scalar(epsilon, "epsilon")
         self._velocities, self._momentums = {}, {}
 
@@ -196,8 +197,10 @@ def get(optimizer):
     if isinstance(optimizer, Optimizer):
         return optimizer
     if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(repr(k) for k in OPTIMIZERS)} or an optimizer "
-                         f"object such as Adam(learning_rate=0.001); received {optimizer!r}")
+        raise ValueError(tr("optimizer must be one of {join_repr_k_for_k_in_OPTIMIZERS} or an optimizer object "
+                            "such as Adam(learning_rate=0.001); received {optimizer!r}",
+                            join_repr_k_for_k_in_OPTIMIZERS=', '.join(repr(k) for k in OPTIMIZERS),
+                            optimizer=optimizer))
     return OPTIMIZERS[optimizer.lower()]()
 
 

@@ -7,13 +7,14 @@ reports, as in Keras.
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 
 class L2:
     def __init__(self, l2=0.01):
         self.l2 = _validate.real_scalar(l2, "l2")
         if self.l2 < 0:
-            raise ValueError(f"l2 must be >= 0; received {l2!r}")
+            raise ValueError(tr("l2 must be >= 0; received {l2!r}", l2=l2))
 
     def __call__(self, weights):
         return self.l2 * float(np.sum(weights * weights))
@@ -36,4 +37,5 @@ def get(regularizer):
         return L2()
     if isinstance(regularizer, dict) and regularizer.get("name") == "l2":
         return L2(regularizer["l2"])
-    raise ValueError(f"kernel_regularizer must be None, 'l2' or L2(l2=...); received {regularizer!r}")
+    raise ValueError(tr("kernel_regularizer must be None, 'l2' or L2(l2=...); received {regularizer!r}",
+                        regularizer=regularizer))

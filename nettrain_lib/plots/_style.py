@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import _validate
+from ..i18n import tr
 
 # Okabe & Ito (2008): blue, vermillion, bluish green, orange, reddish purple, sky blue, yellow, black.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -32,14 +33,16 @@ def new_axes(ax, figsize=(6.4, 4.4)):
 def series_on(x, curves, name, x_name):
     """Check {label: values} against the x values they are drawn on; return {label: float array}."""
     if not isinstance(curves, dict) or not curves:
-        raise TypeError(f"{name} must be a non-empty dict {{label: values}}; received {_validate.describe(curves)}")
+        raise TypeError(tr("{name} must be a non-empty dict {{label: values}}; received {curves}",
+                           name=name, curves=_validate.describe(curves)))
     checked = {}
     for label, values in curves.items():
         values = _validate.float_array(values, f"{name}[{label!r}]", ndim=1)
         if values.shape != x.shape:
             raise ValueError(
-                f"{name}[{label!r}] must have one value per {x_name}: {len(x)} {x_name} values, "
-                f"{len(values)} {name} values"
+                tr("{name}[{label!r}] must have one value per {x_name}: {len_x} {x_name} values, "
+                   "{len_values} {name} values",
+                   name=name, label=label, x_name=x_name, len_x=len(x), len_values=len(values))
             )
         checked[label] = values
     return checked
@@ -55,14 +58,15 @@ INTEGER_TICKS = {"nbins": "auto", "steps": [1, 2, 2.5, 5, 10], "integer": True} 
 def axis_unit(unit, xlabel):
     """`unit` checked, or read from the x label's first word when None: "epoch" -> "epoch";
     "update(s)" or "step(s)" -> "update"; anything else ("epochs completed", "examples seen") ->
-    None, and the x values are drawn as they are."""
+    None, and the x values are drawn as they are. The Portuguese words count too (época, atualizações,
+    passos), so a translated label keeps its axis."""
     if unit is None:
-        words = re.findall(r"[a-z]+", (xlabel or "").lower())
+        words = re.findall(r"[^\W\d_]+", (xlabel or "").lower())
         first_word = words[0] if words else ""
-        return "epoch" if first_word == "epoch" else "update" if first_word in ("update", "updates", "step", "steps") \
-            else None
+        return "epoch" if first_word in ("epoch", "época") else "update" if first_word in (
+            "update", "updates", "step", "steps", "atualização", "atualizações", "passo", "passos") else None
     if unit not in UNITS:
-        raise ValueError(f"unit must be one of {UNITS} or None; received {unit!r}")
+        raise ValueError(tr("unit must be one of {UNITS} or None; received {unit!r}", UNITS=UNITS, unit=unit))
     return unit
 
 

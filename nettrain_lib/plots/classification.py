@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from .. import _validate
+from ..i18n import N_, tr
 from ..scratch.softmax import softmax
 from ._style import PALETTE, curve_style, new_axes, series_on
 
@@ -18,9 +19,10 @@ def plot_softmax_example(logits, axes=None, *, class_names=None):
     `axes` is a pair of Axes (a new figure when None); returns the pair.
     """
     logits = _validate.float_array(logits, "logits", ndim=1)
-    names = list(class_names) if class_names is not None else [f"class {k}" for k in range(len(logits))]
+    names = list(class_names) if class_names is not None else [tr("class {k}", k=k) for k in range(len(logits))]
     if len(names) != len(logits):
-        raise ValueError(f"class_names must name each of the {len(logits)} classes; received {len(names)} names")
+        raise ValueError(tr("class_names must name each of the {len_logits} classes; received {len_names} names",
+                            len_logits=len(logits), len_names=len(names)))
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
     ax_logits, ax_probs = axes
@@ -29,20 +31,21 @@ def plot_softmax_example(logits, axes=None, *, class_names=None):
     colors = [PALETTE[1] if k == winner else PALETTE[0] for k in range(len(logits))]
     ax_logits.bar(names, logits, color=PALETTE[5])
     ax_logits.axhline(0, color="0.3", linewidth=0.8)
-    ax_logits.set_xlabel("class")
-    ax_logits.set_ylabel("logit z (any real number)")
-    ax_logits.set_title("Logits: the network's raw outputs")
+    ax_logits.set_xlabel(tr("class"))
+    ax_logits.set_ylabel(tr("logit z (any real number)"))
+    ax_logits.set_title(tr("Logits: the network's raw outputs"))
     bars = ax_probs.bar(names, probs, color=colors)
     for bar, p in zip(bars, probs):
         ax_probs.text(bar.get_x() + bar.get_width() / 2, p + 0.01, f"{p:.2f}", ha="center", va="bottom", fontsize=9)
     ax_probs.set_ylim(0, 1.12)
-    ax_probs.set_xlabel("class")
-    ax_probs.set_ylabel("probability softmax(z)")
-    ax_probs.set_title(f"Probabilities (sum = {probs.sum():.2f}); argmax = {names[winner]}")
+    ax_probs.set_xlabel(tr("class"))
+    ax_probs.set_ylabel(tr("probability softmax(z)"))
+    ax_probs.set_title(tr("Probabilities (sum = {total:.2f}); argmax = {winner}", total=probs.sum(),
+                          winner=names[winner]))
     return axes
 
 
-def plot_functions(x, curves, ax=None, *, xlabel="z", ylabel="value", title=None):
+def plot_functions(x, curves, ax=None, *, xlabel="z", ylabel=N_("value"), title=None):
     """Draw several functions of one variable, `curves` = {label: values on x}; dashed after the first."""
     x = _validate.float_array(x, "x", ndim=1)
     checked = series_on(x, curves, "curves", "x")
@@ -51,8 +54,8 @@ def plot_functions(x, curves, ax=None, *, xlabel="z", ylabel="value", title=None
         color, _ = curve_style(index)
         ax.plot(x, values, color=color, linewidth=3 if index == 0 else 2,
                 linestyle="-" if index == 0 else "--", label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     if title:
         ax.set_title(title)
     ax.grid(True, alpha=0.3)
@@ -66,13 +69,16 @@ def plot_decision_regions(predict, X, labels, ax=None, *, resolution=250, title=
     `predict` maps an (M, 2) array of points to (M,) integer labels; X is (N, 2), labels (N,).
     """
     if not callable(predict):
-        raise TypeError(f"predict must be a function of an (M, 2) array; received {_validate.describe(predict)}")
+        raise TypeError(tr("predict must be a function of an (M, 2) array; received {predict}",
+                           predict=_validate.describe(predict)))
     X = _validate.float_array(X, "X", ndim=2)
     if X.shape[1] != 2:
-        raise ValueError(f"decision regions are drawn in 2-D: X must have 2 columns; received {X.shape[1]}")
+        raise ValueError(tr("decision regions are drawn in 2-D: X must have 2 columns; received {X_shape_1}",
+                            X_shape_1=X.shape[1]))
     labels = np.asarray(labels)
     if labels.shape != (len(X),):
-        raise ValueError(f"labels must have one entry per row of X ({len(X)}); received shape {labels.shape}")
+        raise ValueError(tr("labels must have one entry per row of X ({len_X}); received shape {labels_shape}",
+                            len_X=len(X), labels_shape=labels.shape))
     margin = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 0.5
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     g1, g2 = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
@@ -86,9 +92,9 @@ def plot_decision_regions(predict, X, labels, ax=None, *, resolution=250, title=
     for k in range(n_classes):
         points = X[labels == k]
         ax.scatter(points[:, 0], points[:, 1], s=22, color=colors[k], marker=markers[k % len(markers)],
-                   edgecolor="black", linewidth=0.5, label=f"class {k}")
-    ax.set_xlabel("feature x1")
-    ax.set_ylabel("feature x2")
+                   edgecolor="black", linewidth=0.5, label=tr("class {k}", k=k))
+    ax.set_xlabel(tr("feature x1"))
+    ax.set_ylabel(tr("feature x2"))
     if title:
         ax.set_title(title)
     ax.legend(loc="best")
@@ -101,7 +107,8 @@ def plot_confusion_matrix(labels, predicted, num_classes, ax=None, *, title=None
     labels = _validate.class_labels(labels, num_classes, "labels")
     predicted = _validate.class_labels(predicted, num_classes, "predicted")
     if labels.shape != predicted.shape:
-        raise ValueError(f"labels and predicted must have the same length; received {len(labels)} and {len(predicted)}")
+        raise ValueError(tr("labels and predicted must have the same length; received {len_labels} and "
+                            "{len_predicted}", len_labels=len(labels), len_predicted=len(predicted)))
     counts = np.zeros((num_classes, num_classes), dtype=int)
     np.add.at(counts, (labels, predicted), 1)
     ax = new_axes(ax, figsize=(6.0, 5.2))
@@ -113,11 +120,11 @@ def plot_confusion_matrix(labels, predicted, num_classes, ax=None, *, title=None
                         color="white" if counts[i, j] > counts.max() / 2 else "black")
     ax.set_xticks(range(num_classes))
     ax.set_yticks(range(num_classes))
-    ax.set_xlabel("predicted label")
-    ax.set_ylabel("true label")
+    ax.set_xlabel(tr("predicted label"))
+    ax.set_ylabel(tr("true label"))
     if title:
         ax.set_title(title)
-    plt.colorbar(image, ax=ax, label="number of examples")
+    plt.colorbar(image, ax=ax, label=tr("number of examples"))
     return ax
 
 
@@ -128,7 +135,7 @@ def plot_digit_grid(X, labels, *, n_columns=10, n_rows=2, predicted=None, fig=No
     """
     X = _validate.float_array(X, "X", ndim=2)
     if X.shape[1] != 64:
-        raise ValueError(f"digits have 64 pixels (8 x 8); X has {X.shape[1]} columns")
+        raise ValueError(tr("digits have 64 pixels (8 x 8); X has {X_shape_1} columns", X_shape_1=X.shape[1]))
     n_columns = _validate.positive_int(n_columns, "n_columns")
     n_rows = _validate.positive_int(n_rows, "n_rows")
     count = min(len(X), n_columns * n_rows)

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 from .. import _validate
+from ..i18n import N_, tr
 from ..scratch.batching import epoch_order
 from ..scratch.linear import loss_grid
 from ._layout import LABEL_FONTSIZE, label_contours, place_legend, relabel_contours
@@ -17,8 +18,8 @@ from ._style import PALETTE, axis_unit, curve_style, new_axes, number_axis, seri
 LARGEST_DRAWN_LOSS = 1e100
 
 
-def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="updates done (0 = the start)",
-                     ylabel="training loss J (MSE)", title=None, x_values=None, unit=None, first=None,
+def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel=N_("updates done (0 = the start)"),
+                     ylabel=N_("training loss J (MSE)"), title=None, x_values=None, unit=None, first=None,
                      log_x=False, steps_per_epoch=None):
     """Draw one loss curve per entry of `curves`, a dict {label: sequence of losses}.
 
@@ -38,18 +39,20 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="updates done (0
     writes "epoch 1", "epoch 2", ... above the plot.
     """
     if not isinstance(curves, dict) or not curves:
-        raise TypeError(f"curves must be a non-empty dict {{label: losses}}; received {_validate.describe(curves)}")
+        raise TypeError(tr("curves must be a non-empty dict {{label: losses}}; received {curves}",
+                           curves=_validate.describe(curves)))
     checked = {label: _validate.float_array(losses, f"curves[{label!r}]", ndim=1, finite=False)
                for label, losses in curves.items()}
     x_values = dict(x_values or {})
     for label, xs in x_values.items():
         if label not in checked:
-            raise ValueError(f"x_values has an entry {label!r} that is not in curves")
+            raise ValueError(tr("x_values has an entry {label!r} that is not in curves", label=label))
         x_values[label] = _validate.float_array(xs, f"x_values[{label!r}]", ndim=1)
         if x_values[label].shape != checked[label].shape:
             raise ValueError(
-                f"x_values[{label!r}] must have one value per loss: {len(checked[label])} losses, "
-                f"{len(x_values[label])} x values"
+                tr("x_values[{label!r}] must have one value per loss: {len_checked_label} losses, "
+                   "{len_x_values_label} x values",
+                   label=label, len_checked_label=len(checked[label]), len_x_values_label=len(x_values[label]))
             )
     unit = axis_unit(unit, xlabel)
     first = (1 if unit == "epoch" else 0) if first is None else _validate.non_negative_int(first, "first")
@@ -63,9 +66,9 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="updates done (0
         drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
         if not drawn.all():
             first_bad = int(np.argmin(drawn))
-            where = (f"epoch {steps[first_bad]:g}" if unit == "epoch"
-                     else f"step {first_bad + (0 if label in x_values else first)}")
-            label = f"{label} (overflows at {where})"
+            where = (tr("epoch {epoch:g}", epoch=steps[first_bad]) if unit == "epoch"
+                     else tr("step {step}", step=first_bad + (0 if label in x_values else first)))
+            label = tr("{label} (overflows at {where})", label=label, where=where)
             drawn[first_bad:] = False
         ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
         last_x = max(last_x, float(np.max(steps, initial=first)))
@@ -77,13 +80,14 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel="updates done (0
         if smallest_x >= 0:
             ax.set_xlim(left=0)                        # the margin would add an empty negative half
         if xlabel:
-            xlabel = xlabel[:-1] + "; symlog scale)" if xlabel.endswith(")") else xlabel + " (symlog scale)"
+            xlabel = tr(xlabel)
+            xlabel = xlabel[:-1] + tr("; symlog scale)") if xlabel.endswith(")") else xlabel + tr(" (symlog scale)")
     else:
         number_axis(ax, unit)
     if steps_per_epoch is not None:
         _mark_epochs(ax, steps_per_epoch, last_x)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel + (" (log scale)" if log_scale and ylabel else ""))   # an empty label stays empty
+    ax.set_xlabel(tr(xlabel) if xlabel else xlabel)
+    ax.set_ylabel(tr(ylabel) + (tr(" (log scale)") if log_scale and ylabel else ""))   # an empty label stays empty
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
@@ -105,7 +109,8 @@ def _mark_epochs(ax, steps_per_epoch, last_update):
                  if k >= n_epochs or np.min(np.diff(inches[::k])) >= 0.4)
     shown = range(1, n_epochs + 1, every)
     ax.set_xticks([(epoch - 0.5) * steps_per_epoch for epoch in shown],
-                  [f"epoch {epoch}" if epoch == 1 or n_epochs <= 6 else str(epoch) for epoch in shown], minor=True)
+                  [tr("epoch {epoch:g}", epoch=epoch) if epoch == 1 or n_epochs <= 6 else str(epoch)
+                   for epoch in shown], minor=True)
     ax.tick_params(axis="x", which="minor", bottom=False, top=False, labelbottom=False, labeltop=True,
                    labelsize=LABEL_FONTSIZE)
     ax.xaxis.remove_overlapping_locs = False           # a label at update 10 stays, even if 10 is a tick below
@@ -128,8 +133,8 @@ def plot_loss_contours(X, y, w_range, b_range, ax=None, *, levels=20, resolution
     low, high = J.min(), J.max()
     spaced = low + np.geomspace(1e-3, 1.0, levels) * (high - low)
     contours = ax.contour(w_values, b_values, J, levels=spaced, cmap="viridis", linewidths=1)
-    ax.set_xlabel("weight w")
-    ax.set_ylabel("bias b")
+    ax.set_xlabel(tr("weight w"))
+    ax.set_ylabel(tr("bias b"))
     # The contours fix the view: a diverging path drawn afterwards leaves the plot instead of
     # shrinking the bowl to a dot.
     ax.set_xlim(w_values[0], w_values[-1])
@@ -151,7 +156,7 @@ def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markever
     """
     path = _validate.float_array(path, "path", ndim=2, finite=False)
     if path.shape[1] != 2:
-        raise ValueError(f"path must have two columns (w, b); received shape {path.shape}")
+        raise ValueError(tr("path must have two columns (w, b); received shape {path_shape}", path_shape=path.shape))
     ax = new_axes(ax)
     path = path[np.all(np.isfinite(path), axis=1)]
     ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.5, marker=".",
@@ -164,29 +169,32 @@ def plot_parameter_path(path, ax=None, *, label=None, color=PALETTE[1], markever
     return ax
 
 
-def plot_regression_fit(X, y, fits, ax=None, *, xlabel="feature x", ylabel="target y"):
+def plot_regression_fit(X, y, fits, ax=None, *, xlabel=N_("feature x"), ylabel=N_("target y")):
     """Scatter one-feature data and draw the line y = w x + b for each entry of `fits`,
     a dict {label: (w, b)} where w is a float or a length-1 array."""
     X = _validate.float_array(X, "X", ndim=2)
     y = _validate.float_array(y, "y", ndim=1)
     if X.shape[1] != 1:
-        raise ValueError(f"X must have exactly one feature to draw a line; received {X.shape[1]} columns")
+        raise ValueError(tr("X must have exactly one feature to draw a line; received {X_shape_1} columns",
+                            X_shape_1=X.shape[1]))
     if not isinstance(fits, dict):
-        raise TypeError(f"fits must be a dict {{label: (w, b)}}; received {_validate.describe(fits)}")
+        raise TypeError(tr("fits must be a dict {{label: (w, b)}}; received {fits}", fits=_validate.describe(fits)))
     lines = {}
     for label, fit in fits.items():
         if not isinstance(fit, (tuple, list)) or len(fit) != 2 or np.shape(fit[0]) not in ((), (1,)):
-            raise ValueError(f"fits[{label!r}] must be a pair (w, b) with one weight; received {fit!r}")
-        w = _validate.float_array(fit[0], f"the w of fits[{label!r}]")
-        lines[label] = (float(w.reshape(-1)[0]), _validate.real_scalar(fit[1], f"the b of fits[{label!r}]"))
+            raise ValueError(tr("fits[{label!r}] must be a pair (w, b) with one weight; received {fit!r}",
+                                label=label, fit=fit))
+        w = _validate.float_array(fit[0], tr("the w of fits[{label!r}]", label=label))
+        b = _validate.real_scalar(fit[1], tr("the b of fits[{label!r}]", label=label))
+        lines[label] = (float(w.reshape(-1)[0]), b)
     ax = new_axes(ax)
-    ax.scatter(X[:, 0], y, s=14, color="0.55", label="data")
+    ax.scatter(X[:, 0], y, s=14, color="0.55", label=tr("data"))
     x_line = np.linspace(X.min(), X.max(), 2)
     for index, (label, (w, b)) in enumerate(lines.items()):
         color, linestyle = curve_style(index)
         ax.plot(x_line, w * x_line + b, color=color, linestyle=linestyle, linewidth=2, label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     ax.legend()
     return ax
 
@@ -199,7 +207,7 @@ def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
     """
     eps_values = _validate.float_array(eps_values, "eps_values", ndim=1)
     if np.any(eps_values <= 0):
-        raise ValueError("eps_values must all be positive to be drawn on a log scale")
+        raise ValueError(tr("eps_values must all be positive to be drawn on a log scale"))
     checked = series_on(eps_values, errors, "errors", "eps")
     ax = new_axes(ax)
     for index, (label, values) in enumerate(checked.items()):
@@ -207,8 +215,8 @@ def plot_error_vs_step_size(eps_values, errors, ax=None, *, title=None):
         drawn = values > 0
         ax.loglog(eps_values[drawn], values[drawn], marker="o", color=color, linestyle=linestyle,
                   linewidth=2, label=label)
-    ax.set_xlabel("step size eps (log scale)")
-    ax.set_ylabel("|numerical - exact derivative| (log scale)")
+    ax.set_xlabel(tr("step size eps (log scale)"))
+    ax.set_ylabel(tr("|numerical - exact derivative| (log scale)"))
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
@@ -232,8 +240,8 @@ def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
         _validate.generator(rng)
     pitch = 1.4                          # rows 1.4 apart: room for the batch labels between the frames
     ax = new_axes(ax, figsize=(max(6.4, 0.42 * n_samples + 1.5), 1.0 + 0.75 * pitch * (epochs + 1)))
-    rows = [("full data set", np.arange(n_samples), None)]
-    rows += [(f"epoch {e + 1}", epoch_order(n_samples, rng), batch_size) for e in range(epochs)]
+    rows = [(tr("full data set"), np.arange(n_samples), None)]
+    rows += [(tr("epoch {epoch:g}", epoch=e + 1), epoch_order(n_samples, rng), batch_size) for e in range(epochs)]
     n_batches = -(-n_samples // batch_size)
     for row, (_label, order, size) in enumerate(rows):
         y = (len(rows) - 1 - row) * pitch
@@ -250,7 +258,7 @@ def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
                                         fill=False, edgecolor="black", linewidth=2.2, zorder=3))
             for batch in range(n_batches):   # batch labels above each epoch's row
                 start = batch * size
-                ax.text(start + min(size, n_samples - start) / 2, y + 1.0, f"batch {batch + 1}",
+                ax.text(start + min(size, n_samples - start) / 2, y + 1.0, tr("batch {batch}", batch=batch + 1),
                         ha="center", va="bottom", fontsize=LABEL_FONTSIZE)
     ax.set_xlim(-0.1, n_samples + 0.06)
     ax.set_ylim(0, (len(rows) - 1) * pitch + 1.0)
@@ -259,8 +267,9 @@ def plot_batch_partition(n_samples, batch_size, rng=None, *, epochs=2, ax=None):
         tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0)
     ax.set_xticks([])
-    ax.set_xlabel(f"position in the epoch ({n_samples} examples, batch_size = {batch_size}, "
-                  f"{n_batches} steps per epoch; numbers are example indices)")
+    ax.set_xlabel(tr("position in the epoch ({n_samples} examples, batch_size = {batch_size}, {n_batches} "
+                     "steps per epoch; numbers are example indices)",
+                     n_samples=n_samples, batch_size=batch_size, n_batches=n_batches))
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     return ax
@@ -272,30 +281,33 @@ def plot_throughput(batch_sizes, examples_per_second, ax=None, *, title=None):
     examples_per_second = _validate.float_array(examples_per_second, "examples_per_second", ndim=1)
     if batch_sizes.shape != examples_per_second.shape:
         raise ValueError(
-            f"batch_sizes and examples_per_second must have the same length; received "
-            f"{len(batch_sizes)} and {len(examples_per_second)}"
+            tr("batch_sizes and examples_per_second must have the same length; received "
+               "{len_batch_sizes} and {len_examples_per_second}",
+               len_batch_sizes=len(batch_sizes), len_examples_per_second=len(examples_per_second))
         )
     if np.any(batch_sizes <= 0) or np.any(examples_per_second <= 0):
-        raise ValueError("batch sizes and throughputs must be positive to be drawn on a log scale")
+        raise ValueError(tr("batch sizes and throughputs must be positive to be drawn on a log scale"))
     ax = new_axes(ax)
     ax.loglog(batch_sizes, examples_per_second, "o-", color=PALETTE[0], linewidth=2)
-    ax.set_xlabel("batch size (log scale)")
-    ax.set_ylabel("gradient throughput, examples / second (log scale)")
+    ax.set_xlabel(tr("batch size (log scale)"))
+    ax.set_ylabel(tr("gradient throughput, examples / second (log scale)"))
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     return ax
 
 
-def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", ylabel="loss J(θ)", title=None):
+def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel=N_("parameter θ"), ylabel=N_("loss J(θ)"), title=None):
     """Draw a loss of one parameter, J(θ) on a grid, with optional labelled points
     `marks` = {label: θ values} (for example where runs started and ended)."""
     theta = _validate.float_array(theta, "theta", ndim=1)
     loss = _validate.float_array(loss, "loss", ndim=1)
     if theta.shape != loss.shape:
-        raise ValueError(f"theta and loss must have the same length; received {len(theta)} and {len(loss)}")
+        raise ValueError(tr("theta and loss must have the same length; received {len_theta} and {len_loss}",
+                            len_theta=len(theta), len_loss=len(loss)))
     if marks is not None and not isinstance(marks, dict):
-        raise TypeError(f"marks must be a dict {{label: theta values}}; received {_validate.describe(marks)}")
+        raise TypeError(tr("marks must be a dict {{label: theta values}}; received {marks}",
+                           marks=_validate.describe(marks)))
     marks = {label: _validate.float_array(points, f"marks[{label!r}]").reshape(-1)
              for label, points in (marks or {}).items()}
     increasing = np.argsort(theta)                 # np.interp needs an increasing grid
@@ -305,8 +317,8 @@ def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", yl
         color, _ = curve_style(index)
         ax.plot(points, np.interp(points, theta[increasing], loss[increasing]), "o", color=color, markersize=9,
                 markeredgecolor="black", label=label, alpha=0.8)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     if title:
         ax.set_title(title)
     ax.grid(True, alpha=0.3)
@@ -316,7 +328,7 @@ def plot_curve_1d(theta, loss, ax=None, *, marks=None, xlabel="parameter θ", yl
 
 
 def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolution=200, title=None,
-                           xlabel="parameter θ1", ylabel="parameter θ2", n_labels=4):
+                           xlabel=N_("parameter θ1"), ylabel=N_("parameter θ2"), n_labels=4):
     """Contour plot of a function of two parameters, f(theta1, theta2) evaluated on numpy grids.
 
     Levels are spaced evenly in value between the grid's minimum and maximum, so a saddle (values
@@ -324,7 +336,8 @@ def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolutio
     About `n_labels` levels carry their value (0: none), placed as in plot_loss_contours.
     """
     if not callable(f):
-        raise TypeError(f"f must be a function f(theta1, theta2) of two arrays; received {_validate.describe(f)}")
+        raise TypeError(tr("f must be a function f(theta1, theta2) of two arrays; received {f}",
+                           f=_validate.describe(f)))
     x_values = np.linspace(*_validate.range_pair(x_range, "x_range"), _validate.at_least(resolution, 2, "resolution"))
     y_values = np.linspace(*_validate.range_pair(y_range, "y_range"), resolution)
     levels = _validate.at_least(levels, 2, "levels")
@@ -332,7 +345,8 @@ def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolutio
     grid_x, grid_y = np.meshgrid(x_values, y_values)
     values = np.asarray(f(grid_x, grid_y), dtype=float)
     if values.shape != grid_x.shape:
-        raise ValueError(f"f must return one value per grid point, shape {grid_x.shape}; it returned {values.shape}")
+        raise ValueError(tr("f must return one value per grid point, shape {grid_x_shape}; it returned "
+                            "{values_shape}", grid_x_shape=grid_x.shape, values_shape=values.shape))
     ax = new_axes(ax, figsize=(6.4, 5.2))
     contours = ax.contour(grid_x, grid_y, values, levels=levels, cmap="viridis", linewidths=0.8)
     ax.set_xlim(x_values[0], x_values[-1])
@@ -340,8 +354,8 @@ def plot_function_contours(f, x_range, y_range, ax=None, *, levels=25, resolutio
     ax.autoscale(False)
     row, column = np.unravel_index(np.argmin(values), values.shape)
     label_contours(ax, contours, count=n_labels, minimum=(x_values[column], y_values[row]))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr(xlabel))
+    ax.set_ylabel(tr(ylabel))
     if title:
         ax.set_title(title)
     return ax

@@ -8,11 +8,12 @@ units that saturate, which normalized inputs avoid. Shapes: X (N, D), y (N,), w 
 import numpy as np
 
 from .. import _kernels, _validate
+from ..i18n import N_, tr
 
 
 def least_squares_fit(X, y):
     """(w, b) with the smallest mean squared error on (X, y): the bottom of the loss bowl."""
-    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
+    X, y = _validate.regression_arrays(X, y, purpose=N_(" to fit statistics"))
     theta = np.linalg.lstsq(_design(X, fit_bias=True), y, rcond=None)[0]   # (D + 1,)
     return theta[:-1], float(theta[-1])
 
@@ -24,7 +25,7 @@ def mse_hessian(X, *, fit_bias=True):
     is held fixed and A = X ((D, D)).
     """
     X = _validate.float_array(X, "X", ndim=2)
-    _validate.require_rows(X, purpose=" to fit statistics")
+    _validate.require_rows(X, purpose=N_(" to fit statistics"))
     A = _design(X, fit_bias=fit_bias)
     return 2.0 / len(A) * (A.T @ A)
 
@@ -40,7 +41,7 @@ def steps_to_converge(X, y, lr, *, tol=0.01, max_steps=100_000):
     within a fraction `tol` of its smallest possible value (loss <= (1 + tol) * best), or None
     when that does not happen within `max_steps` updates (too slow, or diverging).
     """
-    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
+    X, y = _validate.regression_arrays(X, y, purpose=N_(" to fit statistics"))
     lr = _validate.positive_scalar(lr, "lr")
     tol = _validate.positive_scalar(tol, "tol")
     max_steps = _validate.non_negative_int(max_steps, "max_steps")
@@ -68,7 +69,7 @@ def weights_descent_path(X, y, lr, n_steps, *, b=0.0, w0=None):
     path is (n_steps + 1, D): w at the start (w0, zeros when None) and after every update;
     losses is (n_steps + 1,). Used to draw paths on a loss surface over two weights.
     """
-    X, y = _validate.regression_arrays(X, y, purpose=" to fit statistics")
+    X, y = _validate.regression_arrays(X, y, purpose=N_(" to fit statistics"))
     lr = _validate.positive_scalar(lr, "lr")
     n_steps = _validate.non_negative_int(n_steps, "n_steps")
     b = _validate.real_scalar(b, "b")
@@ -93,7 +94,7 @@ def saturated_fraction(z, threshold=0.01):
     s = sigmoid(z)
     threshold = _validate.positive_scalar(threshold, "threshold")
     if s.size == 0:
-        raise ValueError("z must hold at least one pre-activation; received an empty array")
+        raise ValueError(tr("z must hold at least one pre-activation; received an empty array"))
     return float(np.mean(s * (1.0 - s) < threshold))
 
 

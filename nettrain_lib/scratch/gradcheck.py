@@ -6,6 +6,7 @@ forward differences, (f(x + eps) - f(x)) / eps, only of order eps. That is why w
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -15,11 +16,10 @@ def numerical_gradient(f, x, eps=1e-6):
     back exactly, so x is unchanged afterwards.
     """
     if not callable(f):
-        raise TypeError(f"f must be a function of x returning a number; received {_validate.describe(f)}")
+        raise TypeError(tr("f must be a function of x returning a number; received {f}", f=_validate.describe(f)))
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise TypeError(
-            "x must be a float numpy array (integers cannot hold x + eps); "
-            f"received {_validate.describe(x)}"
+            tr("x must be a float numpy array (integers cannot hold x + eps); received {x}", x=_validate.describe(x))
         )
     eps = _validate.positive_scalar(eps, "eps")
 
@@ -39,11 +39,12 @@ def numerical_gradient(f, x, eps=1e-6):
 
 def _scalar_output(value):
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None or np.ndim(value) != 0:
-        raise ValueError(f"f must return a single number; it returned {_validate.describe(value)}")
+        raise ValueError(tr("f must return a single number; it returned {value}", value=_validate.describe(value)))
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"f must return a single number; it returned {_validate.describe(value)}") from None
+        raise ValueError(tr("f must return a single number; it returned {value}",
+                            value=_validate.describe(value))) from None
 
 
 def relative_error(a, b):
@@ -55,6 +56,7 @@ def relative_error(a, b):
     a = _validate.float_array(a, "a")
     b = _validate.float_array(b, "b")
     if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape; received {a.shape} and {b.shape}")
+        raise ValueError(tr("a and b must have the same shape; received {a_shape} and {b_shape}",
+                            a_shape=a.shape, b_shape=b.shape))
     denominator = np.maximum(np.abs(a) + np.abs(b), 1e-8)
     return float(np.max(np.abs(a - b) / denominator)) if a.size else 0.0

@@ -6,6 +6,7 @@ The loss is J(w, b) = mean((X @ w + b - y) ** 2): a mean over examples, with no 
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 from .batching import epoch_order
 from .update_rule import gradient_descent_step
 
@@ -83,7 +84,7 @@ def loss_grid(X, y, w_values, b_values):
     y = _validate.float_array(y, "y", ndim=1)
     if X.shape[1] != 1:
         raise ValueError(
-            f"a loss surface over (w, b) needs exactly one feature; X has {X.shape[1]} columns"
+            tr("a loss surface over (w, b) needs exactly one feature; X has {X_shape_1} columns", X_shape_1=X.shape[1])
         )
     _validate.same_rows(X, y)
     w_values = _validate.float_array(w_values, "w_values", ndim=1)

@@ -16,6 +16,7 @@ so the two can be compared run for run.
 import numpy as np
 
 from .. import _kernels, _validate
+from ..i18n import tr
 from .batching import epoch_order
 from .softmax import accuracy, cross_entropy_from_logits, one_hot
 
@@ -32,7 +33,8 @@ def init_network(layer_sizes, rng):
     """[(W, b), ...] for consecutive sizes [D, h1, ..., C]: W from glorot_uniform in layer order, b zeros."""
     sizes = list(layer_sizes) if isinstance(layer_sizes, (list, tuple)) else None
     if not sizes or len(sizes) < 2:
-        raise ValueError(f"layer_sizes must list at least two sizes [D, ..., C]; received {layer_sizes!r}")
+        raise ValueError(tr("layer_sizes must list at least two sizes [D, ..., C]; received {layer_sizes!r}",
+                            layer_sizes=layer_sizes))
     sizes = [_validate.positive_int(size, "each layer size") for size in sizes]
     rng = _validate.generator(rng)
     return [(glorot_uniform(fan_in, fan_out, rng), np.zeros(fan_out)) for fan_in, fan_out in zip(sizes, sizes[1:])]
@@ -55,9 +57,11 @@ def network_backward(P, Y, cache, params):
     P = _validate.float_array(P, "P", ndim=2)
     Y = _validate.float_array(Y, "Y", ndim=2)
     if P.shape != Y.shape:
-        raise ValueError(f"P and Y must have the same shape (N, C); received {P.shape} and {Y.shape}")
+        raise ValueError(tr("P and Y must have the same shape (N, C); received {P_shape} and {Y_shape}",
+                            P_shape=P.shape, Y_shape=Y.shape))
     if len(cache) != len(params):
-        raise ValueError(f"cache and params must have one entry per layer; received {len(cache)} and {len(params)}")
+        raise ValueError(tr("cache and params must have one entry per layer; received {len_cache} and {len_params}",
+                            len_cache=len(cache), len_params=len(params)))
     grads = [None] * len(params)
     d_Z = (P - Y) / len(P)                              # softmax + mean cross-entropy, (N, C)
     for index in reversed(range(len(params))):
@@ -74,7 +78,8 @@ def sgd_update(params, grads, lr):
     """A new list of (W - lr * dW, b - lr * db); no argument is modified."""
     lr = _validate.positive_scalar(lr, "lr")
     if len(grads) != len(params):
-        raise ValueError(f"grads must have one (dW, db) per layer of params; received {len(grads)} for {len(params)}")
+        raise ValueError(tr("grads must have one (dW, db) per layer of params; received {len_grads} for "
+                            "{len_params}", len_grads=len(grads), len_params=len(params)))
     return [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
 
 
@@ -106,14 +111,16 @@ def train_network(X, labels, num_classes, hidden_sizes, lr, epochs, batch_size, 
 
 def _checked_params(params, n_features):
     if not isinstance(params, (list, tuple)) or not params:
-        raise ValueError(f"params must be a non-empty list of (W, b) pairs; received {_validate.describe(params)}")
+        raise ValueError(tr("params must be a non-empty list of (W, b) pairs; received {params}",
+                            params=_validate.describe(params)))
     width = n_features
     for index, pair in enumerate(params):
         if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
-            raise ValueError(f"params[{index}] must be a pair (W, b); received {_validate.describe(pair)}")
+            raise ValueError(tr("params[{index}] must be a pair (W, b); received {pair}",
+                                index=index, pair=_validate.describe(pair)))
         W, b = np.asarray(pair[0]), np.asarray(pair[1])
         if W.ndim != 2 or W.shape[0] != width or b.shape != (W.shape[1],):
-            raise ValueError(f"params[{index}] must be W ({width}, fan_out) and b (fan_out,); received W "
-                             f"{W.shape} and b {b.shape}")
+            raise ValueError(tr("params[{index}] must be W ({width}, fan_out) and b (fan_out,); received W {W_shape} "
+                                "and b {b_shape}", index=index, width=width, W_shape=W.shape, b_shape=b.shape))
         width = W.shape[1]
     return params

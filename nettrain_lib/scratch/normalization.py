@@ -10,6 +10,7 @@ The measurements lesson 04 makes with them (why normalizing helps) are in `condi
 import numpy as np
 
 from .. import _validate
+from ..i18n import N_, tr
 
 METHODS = ("minmax", "standard", "l2")
 
@@ -17,7 +18,7 @@ METHODS = ("minmax", "standard", "l2")
 def min_max_fit(X):
     """(x_min, x_max), each (D,): the per-feature minimum and maximum of X."""
     X = _validate.float_array(X, "X", ndim=2)
-    _validate.require_rows(X, purpose=" to fit statistics")
+    _validate.require_rows(X, purpose=N_(" to fit statistics"))
     return X.min(axis=0), X.max(axis=0)
 
 
@@ -32,8 +33,9 @@ def min_max_transform(X, x_min, x_max, feature_range=(0.0, 1.0)):
     if np.any(x_max < x_min):
         bad = int(np.flatnonzero(x_max < x_min)[0])
         raise ValueError(
-            f"x_max must be >= x_min for every feature; received x_min[{bad}] = {x_min[bad]!r} > "
-            f"x_max[{bad}] = {x_max[bad]!r} (are the two swapped?)"
+            tr("x_max must be >= x_min for every feature; received x_min[{bad}] = {x_min_bad!r} > "
+               "x_max[{bad}] = {x_max_bad!r} (are the two swapped?)",
+               bad=bad, x_min_bad=x_min[bad], x_max_bad=x_max[bad])
         )
     low, high = _validate.range_pair(feature_range, "feature_range")
     span = x_max - x_min                                   # (D,)
@@ -49,7 +51,7 @@ def standardize_fit(X):
     tiny std such as 1e-17 (for 0.1, 0.1, 0.1), which would blow rounding noise up to values near 1.
     """
     X = _validate.float_array(X, "X", ndim=2)
-    _validate.require_rows(X, purpose=" to fit statistics")
+    _validate.require_rows(X, purpose=N_(" to fit statistics"))
     std = X.std(axis=0)
     std[X.max(axis=0) == X.min(axis=0)] = 0.0
     return X.mean(axis=0), std
@@ -60,7 +62,7 @@ def standardize_transform(X, mean, std):
     X = _validate.float_array(X, "X", ndim=2)
     mean, std = _validate.feature_vector(mean, "mean", X), _validate.feature_vector(std, "std", X)
     if np.any(std < 0):
-        raise ValueError("std must be >= 0 for every feature; received a negative standard deviation")
+        raise ValueError(tr("std must be >= 0 for every feature; received a negative standard deviation"))
     safe_std = np.where(std > 0, std, 1.0)
     return np.where(std > 0, (X - mean) / safe_std, 0.0)
 
@@ -81,8 +83,8 @@ def normalize_splits(X_train, X_test, method):
     X_test = _validate.float_array(X_test, "X_test", ndim=2)
     if X_test.shape[1] != X_train.shape[1]:
         raise ValueError(
-            f"X_test must have the features of X_train: X_train has {X_train.shape[1]} columns, "
-            f"X_test has {X_test.shape[1]}"
+            tr("X_test must have the features of X_train: X_train has {X_train_shape_1} columns, "
+               "X_test has {X_test_shape_1}", X_train_shape_1=X_train.shape[1], X_test_shape_1=X_test.shape[1])
         )
     if method == "minmax":
         x_min, x_max = min_max_fit(X_train)
@@ -92,4 +94,5 @@ def normalize_splits(X_train, X_test, method):
         return standardize_transform(X_train, mean, std), standardize_transform(X_test, mean, std)
     if method == "l2":
         return l2_normalize(X_train), l2_normalize(X_test)
-    raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}; received {method!r}")
+    raise ValueError(tr("method must be one of {join_map_repr_METHODS}; received {method!r}",
+                        join_map_repr_METHODS=', '.join(map(repr, METHODS)), method=method))

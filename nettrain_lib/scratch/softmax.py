@@ -8,6 +8,7 @@ and the loss from logits uses log-sum-exp, so no logit is ever too large.
 import numpy as np
 
 from .. import _kernels, _validate
+from ..i18n import tr
 from .batching import epoch_order
 
 
@@ -15,7 +16,7 @@ def softmax(z):
     """Softmax along the last axis of a 1-D or 2-D array of logits; finite for any finite logits."""
     z = _validate.float_array(z, "z")
     if z.ndim not in (1, 2):
-        raise ValueError(f"z must be a 1-D or 2-D array of logits; received {_validate.describe(z)}")
+        raise ValueError(tr("z must be a 1-D or 2-D array of logits; received {z}", z=_validate.describe(z)))
     return _kernels.softmax(z)                    # each row's largest logit becomes 0: exp cannot overflow
 
 
@@ -23,7 +24,7 @@ def log_softmax(z):
     """log(softmax(z)) computed as z - logsumexp(z), without forming tiny probabilities first."""
     z = _validate.float_array(z, "z")
     if z.ndim not in (1, 2):
-        raise ValueError(f"z must be a 1-D or 2-D array of logits; received {_validate.describe(z)}")
+        raise ValueError(tr("z must be a 1-D or 2-D array of logits; received {z}", z=_validate.describe(z)))
     shifted = z - z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -72,11 +73,12 @@ def train_softmax_regression(X, labels, num_classes, lr, epochs, batch_size, rng
         X, labels, num_classes, lr, epochs, batch_size, rng)
     Y = one_hot(labels, num_classes)
     if (X_val is None) != (labels_val is None):
-        raise ValueError("X_val and labels_val go together: give both (to record validation curves) or neither")
+        raise ValueError(tr("X_val and labels_val go together: give both (to record validation curves) or neither"))
     if X_val is not None:
         X_val = _validate.float_array(X_val, "X_val", ndim=2)
         if X_val.shape[1] != X.shape[1]:
-            raise ValueError(f"X_val must have the {X.shape[1]} features of X; received {X_val.shape[1]} columns")
+            raise ValueError(tr("X_val must have the {X_shape_1} features of X; received {X_val_shape_1} columns",
+                                X_shape_1=X.shape[1], X_val_shape_1=X_val.shape[1]))
         labels_val = _validate.class_labels(labels_val, num_classes, "labels_val")
         _validate.same_rows(X_val, labels_val, "X_val", "labels_val")
         Y_val = one_hot(labels_val, num_classes)
@@ -104,5 +106,6 @@ def _matching(A, a_name, B, b_name):
     A = _validate.float_array(A, a_name, ndim=2)
     B = _validate.float_array(B, b_name, ndim=2)
     if A.shape != B.shape:
-        raise ValueError(f"{a_name} and {b_name} must have the same shape (N, C); received {A.shape} and {B.shape}")
+        raise ValueError(tr("{a_name} and {b_name} must have the same shape (N, C); received {A_shape} and "
+                            "{B_shape}", a_name=a_name, b_name=b_name, A_shape=A.shape, B_shape=B.shape))
     return A, B

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 from .batching import epoch_order
 from .linear import mse_gradients_unchecked
 
@@ -23,7 +24,8 @@ def gradient_throughput(X, y, batch_sizes, *, min_seconds=0.05):
     X, y = _validate.paired_arrays(X, y)
     y = _validate.float_array(y, "y", ndim=1)
     if np.ndim(batch_sizes) != 1:
-        raise TypeError(f"batch_sizes must be a list of batch sizes; received {_validate.describe(batch_sizes)}")
+        raise TypeError(tr("batch_sizes must be a list of batch sizes; received {batch_sizes}",
+                           batch_sizes=_validate.describe(batch_sizes)))
     batch_sizes = [_validate.batch_size_for(len(X), batch_size) for batch_size in batch_sizes]   # all checked first
     min_seconds = _validate.positive_scalar(min_seconds, "min_seconds")
     w, b = np.zeros(X.shape[1]), 0.0

@@ -9,6 +9,7 @@ batch, the noisier. The same structure as a real training set, in one dimension.
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 from .batching import epoch_order
 
 TILT = 0.4
@@ -26,7 +27,7 @@ def double_well_offsets(n_samples, rng, noise=4.0):
     rng = _validate.generator(rng)
     noise = _validate.real_scalar(noise, "noise")
     if noise < 0:
-        raise ValueError(f"noise must be a standard deviation >= 0; received {noise!r}")
+        raise ValueError(tr("noise must be a standard deviation >= 0; received {noise!r}", noise=noise))
     offsets = noise * rng.standard_normal(n_samples)
     return offsets - offsets.mean()
 
@@ -39,7 +40,7 @@ def double_well_descent(offsets, theta0, lr, batch_size, epochs, rng=None, tilt=
     """
     offsets = _validate.float_array(offsets, "offsets", ndim=1)
     if len(offsets) == 0:
-        raise ValueError("offsets must hold one offset per example, at least one; received an empty array")
+        raise ValueError(tr("offsets must hold one offset per example, at least one; received an empty array"))
     batch_size = _validate.batch_size_for(len(offsets), batch_size)
     theta = _validate.real_scalar(theta0, "theta0")
     lr = _validate.positive_scalar(lr, "lr")

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import _validate
+from ..i18n import tr
 
 
 def gradient_descent_step(param, grad, lr):
@@ -13,8 +14,8 @@ def gradient_descent_step(param, grad, lr):
     lr = _validate.positive_scalar(lr, "lr")
     if np.shape(param) != np.shape(grad):
         raise ValueError(
-            f"grad must have the shape of param: param has shape {np.shape(param)}, "
-            f"grad has shape {np.shape(grad)}"
+            tr("grad must have the shape of param: param has shape {np_shape_param}, grad has shape "
+               "{np_shape_grad}", np_shape_param=np.shape(param), np_shape_grad=np.shape(grad))
         )
     if np.ndim(param) == 0:
         return _validate.real_scalar(param, "param", finite=False) - lr * _validate.real_scalar(

@@ -4,7 +4,7 @@ function is kept twice, no module outgrows a page or two, and one facade serves 
     scratch/  lessons 01-06 in plain numpy        nn/     lessons 07-08, the Keras-like API
     data/     data sets                           plots/  figures (may use scratch/, never nn/)
     checks.py, friendly.py, explore.py            what notebook cells import directly
-    _validate.py, _kernels.py                     shared by all of the above
+    _validate.py, _kernels.py, i18n.py            shared by all of the above (i18n: the messages' language)
 """
 import ast
 import importlib
@@ -29,9 +29,10 @@ ALLOWED = {
     "explore": set(),
     "_validate": set(),
     "_kernels": set(),
+    "i18n": set(),
     "__init__": {"scratch", "nn", "data", "plots"},
 }
-SHARED = {"_validate", "_kernels"}
+SHARED = {"_validate", "_kernels", "i18n"}
 
 
 def module_name(path):

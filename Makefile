@@ -4,6 +4,8 @@
 #   make instructor  JupyterLab at the repository root with nbgrader's formgrader and create-assignment
 #   make hub         the course's JupyterHub with demo users, on this machine (root: sudo make hub)
 # They reinstall only when requirements*.txt or pyproject.toml changed.
+# LANG=pt_BR on the command line opens the Portuguese edition (pt_BR/): make lab LANG=pt_BR.
+# For translators: make translations (catalogues follow the English), then make lessons.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,18 +15,40 @@ TEST_STAMP := $(VENV)/.installed-test
 # nbgrader runs `alembic` and `jupyter` from PATH: use the ones in the virtual environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lab instructor test lint lessons venv clean sandbox browser proxy hub bench
+.PHONY: lab instructor test lint lessons translations edition venv clean sandbox browser proxy hub bench
+
+# The edition to open: English (the repository root) or a translation (its own course folder,
+# pt_BR/). Only a LANG given on the make command line chooses it: the LANG of a shell is a locale
+# (en_US.UTF-8), not a choice of edition. The programs started here get LANG=C.UTF-8 instead of
+# "pt_BR", which is no locale.
+EDITIONS := en pt_BR
+ifeq ($(origin LANG),command line)
+EDITION := $(patsubst pt,pt_BR,$(patsubst pt-BR,pt_BR,$(patsubst pt_br,pt_BR,$(LANG))))
+override LANG := C.UTF-8
+else
+EDITION := en
+endif
+COURSE := $(if $(filter en,$(EDITION)),$(CURDIR),$(CURDIR)/$(EDITION))
+
+# Refuses an edition that does not exist, with the list of those that do.
+edition:
+	@case " $(EDITIONS) " in *" $(EDITION) "*) ;; *) \
+	  echo "unknown language '$(EDITION)': the course is available in en (English) and pt_BR (português do Brasil)." >&2; \
+	  echo "idioma desconhecido '$(EDITION)': o curso existe em en (inglês) e pt_BR (português do Brasil)." >&2; \
+	  echo "Example / exemplo: make lab LANG=pt_BR" >&2; exit 2;; esac
 
 # Jupyter refuses to run as root unless told; containers often run as root.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 # jupyter/student/ hides nbgrader's instructor parts (formgrader, course list, create assignment);
 # jupyter/instructor/ keeps them. Both turn off JupyterLab's news pop-up, which needs the internet.
-lab: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(BIN)/jupyter lab --ServerApp.root_dir=lessons $(LAB_FLAGS)
+lab: edition $(STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/student $(BIN)/jupyter lab --ServerApp.root_dir=$(COURSE)/lessons $(LAB_FLAGS)
 
-instructor: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
+# nbgrader reads nbgrader_config.py in the folder it runs in: the edition's course folder.
+instructor: edition $(STAMP)
+	cd $(COURSE) && JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/instructor $(CURDIR)/$(BIN)/jupyter lab \
+	  --ServerApp.root_dir=$(COURSE) $(LAB_FLAGS)
 
 test: lint sandbox browser proxy
 	$(BIN)/python -m pytest
@@ -92,11 +116,23 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(TEST_STAMP)
 
-# For course authors: regenerate every student notebook in lessons/ from solutions/.
+# For course authors: regenerate every student notebook in lessons/ from solutions/; then the
+# translated editions: pt_BR/solutions/ from solutions/ and pt_BR/translations/ (each notebook that
+# changed is run, for nbval), and pt_BR/lessons/ from pt_BR/solutions/.
 lessons: $(STAMP)
 	for dir in solutions/*/; do \
 	  $(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
 	done
+	$(BIN)/python -m nettrain_grading.translate build --execute
+	cd pt_BR && for dir in solutions/*/; do \
+	  $(CURDIR)/$(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
+	done
+
+# For translators: bring pt_BR/translations/*.po and the library's catalogue in line with the
+# English (new texts empty, changed ones marked fuzzy beside the old English); then translate,
+# `make lessons`, and `make test`.
+translations: $(STAMP)
+	$(BIN)/python -m nettrain_grading.translate update
 
 # For course authors: seconds per epoch of nettrain_lib, a plain numpy loop and PyTorch CPU
 # (README, "Performance"). PyTorch and threadpoolctl (the `bench` extra) go into their own environment, .venv-bench:

@@ -144,7 +144,7 @@ class LocalHub:
             lines.append(f"mkdir -p {top} && mount --move {stash} {top}")
         # The checkout's instructor files (solutions, tests with correct answers, history) are hidden
         # from every server in here; the hub refuses to start where students could read them.
-        for name in ("solutions", "tests", ".git"):
+        for name in ("solutions", "pt_BR/solutions", "pt_BR/translations", "tests", ".git"):
             if (REPOSITORY / name).exists():
                 lines.append(f"mount -t tmpfs -o mode=700 tmpfs {REPOSITORY / name}")
         # Students see only their own processes.

@@ -154,6 +154,8 @@ def check_private(folder, what):
 def check_repository(repository):
     """The checkout the hub runs from is readable by every server, but its instructor files must not be."""
     for name, what in (("solutions", "the lessons with their solutions and hidden tests"),
+                       ("pt_BR/solutions", "the pt-BR lessons with their solutions and hidden tests"),
+                       ("pt_BR/translations", "the pt-BR translations, with the solutions' texts and hidden tests"),
                        ("tests", "the course's tests, with correct answers"), (".git", "the history of both")):
         if (Path(repository) / name).exists():
             check_private(Path(repository) / name, what)

@@ -303,6 +303,111 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     shot(page, "07-submitted")
 
 
+# ---------------------------------------------------------------------------------------------
+# The same student flow in the pt-BR edition: every message the student reads is Portuguese,
+# taken from the pt-BR catalogues (so the test follows the translators' words).
+
+SUMMED_MSE_LOSS = '''def mse_loss(X, y, w, b):
+    return float(np.sum((X @ w + b - y) ** 2))
+'''
+
+
+def portuguese(english, lesson="01_update_rule"):
+    """The pt-BR translation of `english`, from the lesson's catalogue or the library's."""
+    from nettrain_grading import translate
+
+    for path in (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR")):
+        catalog = translate.read_catalogue(path, "pt_BR")
+        if english in catalog and catalog[english].string:
+            return catalog[english].string
+    raise AssertionError(f"no pt-BR translation of {english!r}")
+
+
+@pytest.fixture(scope="module")
+def student_lab_pt(tmp_path_factory):
+    """A pt-BR student's home; the exchange holds the pt-BR lesson 01 as released."""
+    base = tmp_path_factory.mktemp("student-pt")
+    home, exchange = base / "home", base / "exchange"
+    home.mkdir()
+    for folder in ("outbound", "inbound", "feedback"):
+        (exchange / "nettrain" / folder).mkdir(parents=True)
+    for folder in [exchange, *exchange.rglob("*")]:
+        folder.chmod(0o777)
+    shutil.copytree(ROOT / "pt_BR" / "lessons" / "01_update_rule", exchange / "nettrain" / "outbound" / "01_update_rule")
+    (home / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'nettrain'\n"
+        f"c.Exchange.root = {str(exchange)!r}\n")
+    lab = Lab(root_dir=home, home=home, setup="student", cwd=home)
+    yield lab, home, exchange
+    lab.stop()
+
+
+def test_student_flow_in_portuguese(student_lab_pt, page):
+    lab, home, exchange = student_lab_pt
+    folder = ARTIFACTS.parent / "browser-pt_BR"
+    page.goto(lab.url("lab?reset"))
+    page.wait_for_selector(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+    menu(page, "Nbgrader", "Assignment List")
+    page.locator("#released_assignments_list button:has-text('Fetch')").click()
+    page.locator("#fetched_assignments_list >> text=01_update_rule").first.wait_for()
+
+    # The lesson is in Portuguese; Run All stops at the first stub, with the library's message in Portuguese.
+    open_notebook(page, lab, "01_update_rule/01_update_rule.ipynb")
+    title = portuguese("# Lesson 01 — The update rule: how the weights are updated").lstrip("# ")
+    page.locator(f".jp-MarkdownCell h1:has-text({json.dumps(title[:30])})").first.wait_for()
+    shot(page, "01-lesson-in-portuguese", folder=folder)
+    run_all(page)
+    failing = page.locator(".jp-CodeCell:has(.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'])")
+    message = " ".join(outputs(failing.first).split())
+    stub = portuguese("{name} is not implemented yet: replace `raise NotImplementedError()` with your code "
+                      "and run that cell again before this test").format(name="mse_loss")
+    assert " ".join(stub.split()) in message, message
+
+    # A typical mistake (the squared residuals summed): its test names it, in Portuguese.
+    definition = code_cell(page, "def mse_loss")
+    definition.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(SUMMED_MSE_LOSS)
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    wait_until_idle(page)
+    mistake = portuguese("the squared residuals are summed instead of averaged: divide by N (np.mean)")
+    test_cell = code_cell(page, "check_close(loss, 2.0")
+    text = " ".join(outputs(test_cell).split())
+    assert " ".join(mistake.split()) in text, text[-1500:]
+    test_cell.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    shot(page, "02-mistake-named-in-portuguese", folder=folder)
+
+    # Validate says the same; then the right mse_loss, and a hint under a traceback in Portuguese.
+    dialog, result = validate(page)
+    assert " ".join(mistake.split())[:60] in " ".join(result.split()), result[:2000]
+    shot(page, "03-validate-in-portuguese", folder=folder)
+    dialog.locator("button:has-text('Ok')").click()
+    definition.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(MSE_LOSS)
+    page.keyboard.press("Control+Enter")
+    wait_until_idle(page)
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text("X_train @ np.ones(3)")
+    page.keyboard.press("Control+Enter")
+    wait_until_idle(page)
+    text = outputs(code_cell(page, "X_train @ np.ones(3)"))
+    assert "Traceback" in text and portuguese("nettrain hint: ") in text, text[-1500:]
+    shot(page, "04-hint-in-portuguese", folder=folder)
+
+    save(page)
+    menu(page, "Nbgrader", "Assignment List")
+    page.locator("#fetched_assignments_list button:has-text('Submit')").click()
+    page.locator("#submitted_assignments_list >> text=01_update_rule").first.wait_for(timeout=60_000)
+    assert list((exchange / "nettrain" / "inbound").iterdir())
+    shot(page, "05-submitted", folder=folder)
+
+
 SLIDERS = [("01_update_rule", "explore-lr", "0.3"), ("02_batch_strategies", "explore-batch", "32"),
            ("04_normalization", "explore-method", "standard"), ("05_softmax_cross_entropy", "explore-softmax", "3.1")]
 

@@ -218,6 +218,91 @@ def hidden_test_lines(lesson):
     return [line for line in lines if len(line) > 25 and not line.startswith("#") and line not in visible]
 
 
+# ---------------------------------------------------------------------------------------------
+# The pt-BR edition: the same submissions get the same marks, and the feedback is in Portuguese.
+
+PORTUGUESE_STUDENTS = ("solution", "blank", "wrong-0", "correct-0")
+
+
+@pytest.fixture(scope="module")
+def graded_in_portuguese(graded, tmp_path_factory):
+    """The English round trip's solution, blank, wrong-0 and correct-0 notebooks, put into the
+    pt-BR student notebook and graded there; returns (lesson, English results, pt-BR results, course)."""
+    lesson, _, english, _ = graded
+    course = make_course(tmp_path_factory.mktemp(f"grading-pt_BR-{lesson}"), edition="pt_BR")
+    nbgrader(course, "generate_assignment", lesson, "--force")
+    release = read_notebook(course / "lessons" / lesson / f"{lesson}.ipynb")
+    solution, students = reference_sources(lesson), submissions_of(lesson)
+    notebooks = {"solution": fill_notebook(release, solution), "blank": fill_notebook(release, {}),
+                 "wrong-0": fill_notebook(release, {**solution, **students["wrong-0"]}),
+                 "correct-0": fill_notebook(release, {**solution, **students["correct-0"]})}
+    for student, notebook in notebooks.items():
+        folder = course / "submitted" / student / lesson
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
+    sandbox = [] if shutil.which("bwrap") else ["--unsandboxed"]
+    graded = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "grade", lesson, "--workers",
+                             str(WORKERS), *sandbox], cwd=course, env=nbgrader_env(course),
+                            capture_output=True, text=True, timeout=1800)
+    assert graded.returncode == 0, f"nettrain-grade failed:\n{graded.stdout}\n{graded.stderr}"
+    return lesson, english, {student: cell_results(course, lesson, student) for student in notebooks}, course
+
+
+def test_the_portuguese_edition_gives_the_same_marks(graded_in_portuguese):
+    lesson, english, portuguese, _ = graded_in_portuguese
+    for student in PORTUGUESE_STUDENTS:
+        en = {cell: score for cell, (score, *_) in english[student].items()}
+        pt = {cell: score for cell, (score, *_) in portuguese[student].items()}
+        assert pt == en, f"{lesson} / {student}: English {en}, pt-BR {pt}"
+
+
+def portuguese_of(lesson, words):
+    """The Portuguese a pt-BR student reads for the English `words` of a mistake: the translation
+    of the catalogue entry (lesson, else library) that holds them, cut at its {fields}; None when
+    no entry holds them."""
+    from nettrain_grading import translate
+
+    for path in (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR")):
+        for message in translate.read_catalogue(path, "pt_BR"):
+            english = message.id if isinstance(message.id, str) else (message.id or [""])[0]
+            if english and flat(words) in flat(english) and message.string:
+                pieces = re.split(r"\{[^{}]*\}", message.string)
+                return max(pieces, key=len).strip()
+    return None
+
+
+def test_the_portuguese_feedback_names_each_mistake_in_portuguese(graded_in_portuguese):
+    """wrong-0 holds the first typical mistake of every graded function: the pt-BR student is told
+    what it is, in the words of the pt-BR catalogue, and not in English."""
+    lesson, _, portuguese, course = graded_in_portuguese
+    wrong, _ = load_submissions(lesson)
+    feedback = (course / "feedback" / "wrong-0" / lesson / f"{lesson}.html").read_text(encoding="utf-8")
+    feedback = flat(unescape(re.sub(r"<[^>]+>", "", feedback)))
+    problems, named = [], 0
+    for function, cases in wrong.items():
+        description, _, words = cases[0]
+        error = flat(portuguese["wrong-0"][f"test_{function}"][2])
+        expected = portuguese_of(lesson, words)
+        if expected is None:
+            problems.append(f"{function} / {description}: no pt-BR catalogue entry holds {words!r}")
+            continue
+        named += 1
+        if flat(expected) not in error:
+            problems.append(f"{function} / {description}: the message does not say {expected!r}; it says: {error}")
+        if flat(expected) not in feedback:
+            problems.append(f"{function} / {description}: the feedback does not show {expected!r}")
+        if flat(words) != flat(expected) and flat(words) in error:
+            problems.append(f"{function} / {description}: the pt-BR message is still English: {error}")
+    assert named, f"{lesson}: no mistake's message was found in the pt-BR catalogues"
+    assert not problems, f"{lesson}:\n" + "\n".join(problems)
+
+
+def test_the_portuguese_blank_notebook_is_told_in_portuguese(graded_in_portuguese):
+    lesson, _, portuguese, _ = graded_in_portuguese
+    for cell, (score, _, error) in portuguese["blank"].items():
+        assert score == 0 and "ainda não tem implementação" in error, f"{lesson}: {cell} says {error}"
+
+
 def test_plain_nbgrader_still_grades_the_course(tmp_path):
     """The README says nbgrader's own commands still work: autograde, feedback, export."""
     lesson = "01_update_rule"

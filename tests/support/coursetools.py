@@ -67,12 +67,13 @@ def add_students(course, students):
             gradebook.update_or_create_student(student)
 
 
-def make_course(tmp_path):
-    """A scratch course folder: the repository's nbgrader_config.py and solutions/, nothing else."""
+def make_course(tmp_path, edition=""):
+    """A scratch course folder: the repository's nbgrader_config.py and solutions/ (of the translated
+    edition `edition`, e.g. "pt_BR", when given), nothing else."""
     course = Path(tmp_path) / "course"
     course.mkdir()
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
-    shutil.copytree(ROOT / "solutions", course / "solutions",
+    shutil.copytree(ROOT / edition / "solutions", course / "solutions",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return course
 

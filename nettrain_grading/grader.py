@@ -55,7 +55,7 @@ def build_lesson_job(notebook, spec):
             sequence.append({"kind": "cell", "label": grade_id or f"cell {index}", "source": cell.source,
                              "exercise": utils.is_solution(cell)})
         first_code = False
-    return {"lesson": spec.lesson, "cells": cells,
+    return {"lesson": spec.lesson, "cells": cells, "language": spec.language,
             "clean": {"setup": spec.setup, "sequence": sequence, "functions": spec.functions}}
 
 

@@ -62,7 +62,8 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 # Literals that are arguments to code, not text a person reads: matplotlib's positions and
 # coordinate systems, and any value of these keyword arguments.
 _CODE_VALUE = re.compile(r"^(outside )?(upper|lower|center|best)?( ?(left|right|center))?$|"
-                         r"^(offset|figure|axes|data) (points|pixels|fraction|fontsize)$")
+                         r"^(offset|figure|axes|data) (points|pixels|fraction|fontsize)$|"
+                         r"^(top|bottom|baseline|center_baseline|steps-(pre|mid|post))$")
 _CODE_KEYWORD = re.compile(r"\b(loc|ha|va|horizontalalignment|verticalalignment|textcoords|xycoords|"
                            r"linestyle|ls|marker|color|cmap|mode|method|kind|dtype|loss|optimizer|activation|"
                            r"metrics|monitor|sep|end|drawstyle|where|fmt|style|norm|shading)\s*=\s*\[?\s*$")
@@ -215,7 +216,9 @@ def code_pieces(source, cell, index):
         shown = _SHOWN.search(before) or (formatted and text != plain) or _CHOICE.search(before) or (
             _CHOICE_NEXT.match(after))
         words = _ANY_WORD.findall(plain)
-        if _WORD.search(plain) and (len(words) >= 2 or shown):
+        # Between the fields of an f-string, short words count too: "({low} to {high})", "({k} of {n})".
+        linking = formatted and " " in re.sub(r"\{[^{}]*\}", "", text).strip() and re.search(r"[A-Za-z]{2}", plain)
+        if (_WORD.search(plain) or linking) and (len(words) >= 2 or shown):
             spans = [(start, end, prefix, quote) for (start, end, _), (prefix, quote, _) in zip(members, parts)]
             pieces.append(Piece(text, "code", cell, index, spans))
         for prefix, _, contents in parts:
@@ -330,19 +333,40 @@ def template(lesson, root=ROOT):
 
 
 def read_catalogue(path, language):
-    from babel.messages.pofile import read_po
+    """The catalogue at `path`. Babel reads the old English of a fuzzy entry (`#| msgid`) as a
+    comment: it is put back where it belongs, message.previous_id."""
+    from babel.messages.pofile import read_po, unescape
 
     with open(path, "rb") as file:
-        return read_po(file, locale=language)
+        catalog = read_po(file, locale=language)
+    for message in list(catalog) + list(catalog.obsolete.values()):
+        previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
+        if previous:
+            message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+            text = " ".join(previous)
+            if text.startswith("msgid "):
+                message.previous_id = ["".join(unescape(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', text))]
+    return catalog
 
 
 def write_catalogue(catalog, path):
-    from babel.messages.pofile import write_po
+    """Write `catalog` as a .po file; True when the file changed. The old English of a fuzzy entry
+    is written the way GNU gettext and Poedit read it (#| msgid "" / #| "line"), which Babel's own
+    writer does not do for text of several lines."""
+    from babel.messages.pofile import normalize, write_po
 
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False, ignore_obsolete=False)
-    data = buffer.getvalue()
+    write_po(buffer, catalog, width=100, include_previous=False, sort_output=False, ignore_obsolete=False)
+    text = buffer.getvalue().decode("utf-8")
+    for message in catalog:
+        if message.id and message.fuzzy and message.previous_id and isinstance(message.id, str):
+            entry = f"msgid {normalize(message.id, width=100)}\n"
+            old = f"#| msgid {normalize(message.previous_id[0], prefix='#| ', width=100)}\n"
+            where = text.find("\n" + entry)
+            if where >= 0:
+                text = text[:where + 1] + old + text[where + 1:]
+    data = text.encode("utf-8")
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
         return True
@@ -455,6 +479,7 @@ def check(language, root=ROOT, built=True):
         catalog = read_catalogue(path, language)
         fresh = template(lesson, root)
         where = path.relative_to(root)
+        before = len(problems)
         for message in fresh:
             if not message.id:
                 continue
@@ -476,7 +501,7 @@ def check(language, root=ROOT, built=True):
         if unused:
             problems.append(f"{where}: {len(unused)} entries no longer in the English lesson (first: "
                             f"{_short(unused[0])}): run `make translations`")
-        if built and not problems:
+        if built and len(problems) == before:              # a notebook is built from a complete catalogue
             target = edition(language, root) / "solutions" / lesson / f"{lesson}.ipynb"
             try:
                 expected = translated_notebook(language, lesson, root)
@@ -607,14 +632,15 @@ def _split(text, lengths):
     return chunks
 
 
-def build(language, root=ROOT):
-    """Write <language>/solutions/<lesson>/<lesson>.ipynb for every lesson; keep the outputs of an
-    existing notebook whose code did not change (the execution step refreshes the rest)."""
+def build(language, root=ROOT, force=False):
+    """Write <language>/solutions/<lesson>/<lesson>.ipynb for every lesson whose source changed (every
+    lesson with `force`); keep the outputs of an existing notebook whose code did not change (the
+    execution step refreshes the rest)."""
     written = []
     for lesson in lessons(root):
         notebook = translated_notebook(language, lesson, root)
         target = edition(language, root) / "solutions" / lesson / f"{lesson}.ipynb"
-        if target.is_file():
+        if target.is_file() and not force:
             old = nbformat.read(target, as_version=4)
             if _sources(old) == _sources(notebook):
                 continue
@@ -646,6 +672,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m nettrain_grading.translate", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=("update", "build", "check"))
     parser.add_argument("--execute", action="store_true", help="build: run each notebook written (for nbval)")
+    parser.add_argument("--force", action="store_true",
+                        help="build: write and run every notebook, not only those whose text changed (after a "
+                             "change to the library: its figures and messages)")
     parser.add_argument("languages", nargs="*", default=list(TRANSLATED),
                         help=f"default: every translated edition ({', '.join(TRANSLATED)})")
     args = parser.parse_args(argv)
@@ -666,7 +695,7 @@ def main(argv=None):
                   "".join(f"\n  {path.relative_to(ROOT)}" for path in changed))
         elif args.command == "build":
             try:
-                written = build(language)
+                written = build(language, force=args.force)
             except TranslationError as error:
                 print(f"{language}: {error}", file=sys.stderr)
                 status = 1

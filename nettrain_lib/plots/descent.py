@@ -16,6 +16,9 @@ from ._style import PALETTE, axis_unit, curve_style, new_axes, number_axis, seri
 # Losses above this are drawn as "overflowed": matplotlib cannot place ticks on a log axis that
 # reaches the end of the float range, and a diverging run reaches it within a few hundred steps.
 LARGEST_DRAWN_LOSS = 1e100
+# Curve names the lessons use as keys: the legend shows them translated (each line keeps its key as
+# its gid, for code that looks a curve up).
+CURVE_NAMES = (N_("training"), N_("validation"))
 
 
 def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel=N_("updates done (0 = the start)"),
@@ -60,17 +63,18 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel=N_("updates done
         steps_per_epoch = _validate.positive_int(steps_per_epoch, "steps_per_epoch")
     ax = new_axes(ax)
     last_x, smallest_x = first, first
-    for index, (label, losses) in enumerate(checked.items()):
+    for index, (key, losses) in enumerate(checked.items()):
+        label = tr(key)
         color, linestyle = curve_style(index)
-        steps = x_values[label] if label in x_values else first + np.arange(len(losses))
+        steps = x_values[key] if key in x_values else first + np.arange(len(losses))
         drawn = np.isfinite(losses) & (np.abs(losses) <= LARGEST_DRAWN_LOSS)
         if not drawn.all():
             first_bad = int(np.argmin(drawn))
             where = (tr("epoch {epoch:g}", epoch=steps[first_bad]) if unit == "epoch"
-                     else tr("step {step}", step=first_bad + (0 if label in x_values else first)))
+                     else tr("step {step}", step=first_bad + (0 if key in x_values else first)))
             label = tr("{label} (overflows at {where})", label=label, where=where)
             drawn[first_bad:] = False
-        ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label)
+        ax.plot(steps[drawn], losses[drawn], color=color, linestyle=linestyle, linewidth=2, label=label, gid=key)
         last_x = max(last_x, float(np.max(steps, initial=first)))
         smallest_x = min(smallest_x, float(np.min(steps, initial=first)))
     if log_scale:

@@ -263,11 +263,15 @@ def portuguese_of(lesson, words):
     from nettrain_grading import translate
 
     for path in (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR")):
+        found = []
         for message in translate.read_catalogue(path, "pt_BR"):
             english = message.id if isinstance(message.id, str) else (message.id or [""])[0]
-            if english and flat(words) in flat(english) and message.string:
-                pieces = re.split(r"\{[^{}]*\}", message.string)
-                return max(pieces, key=len).strip()
+            in_code = not message.auto_comments or "text in Python code" in message.auto_comments[0]
+            if english and in_code and flat(words) in flat(english) and message.string:
+                found.append((len(english), message.string))
+        if found:                                   # the shortest: the message itself, not a text quoting it
+            pieces = re.split(r"\{[^{}]*\}", min(found)[1])
+            return max(pieces, key=len).strip()
     return None
 
 

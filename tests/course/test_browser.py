@@ -195,22 +195,39 @@ def right_sidebar_titles(page):
 # ---------------------------------------------------------------------------------------------
 # Student
 
-@pytest.fixture(scope="module")
-def student_lab(tmp_path_factory):
-    """A student's home with nbgrader's exchange holding lesson 01 as released, and the sliders' lessons."""
-    base = tmp_path_factory.mktemp("student")
+def student_home(base, released):
+    """A student's home and an nbgrader exchange holding the lesson folder `released` as released."""
     home, exchange = base / "home", base / "exchange"
     home.mkdir()
     for folder in ("outbound", "inbound", "feedback"):
         (exchange / "nettrain" / folder).mkdir(parents=True)
     for folder in [exchange, *exchange.rglob("*")]:
         folder.chmod(0o777)
-    # What `nbgrader release_assignment 01_update_rule` puts in the exchange: the student version.
-    shutil.copytree(ROOT / "lessons" / "01_update_rule", exchange / "nettrain" / "outbound" / "01_update_rule")
+    # What `nbgrader release_assignment <lesson>` puts in the exchange: the student version.
+    shutil.copytree(released, exchange / "nettrain" / "outbound" / released.name)
     (home / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'nettrain'\n"
         f"c.Exchange.root = {str(exchange)!r}\n")
+    return home, exchange
+
+
+def type_into(page, text, source, keys=("Shift+Enter", "Shift+Enter")):
+    """Replace the code of the cell that contains `text` by `source`, then press `keys` (by default:
+    run it and the test cell below it) and wait for the kernel."""
+    page_cell = code_cell(page, text)
+    page_cell.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(source)
+    for key in keys:
+        page.keyboard.press(key)
+    wait_until_idle(page)
+
+
+@pytest.fixture(scope="module")
+def student_lab(tmp_path_factory):
+    """A student's home with nbgrader's exchange holding lesson 01 as released, and the sliders' lessons."""
+    home, exchange = student_home(tmp_path_factory.mktemp("student"), ROOT / "lessons" / "01_update_rule")
     explore = home / "explore"
     explore.mkdir()
     for lesson in ("01_update_rule", "02_batch_strategies", "04_normalization", "05_softmax_cross_entropy"):
@@ -254,13 +271,7 @@ def test_student_fetches_runs_fills_validates_and_submits_lesson_01(student_lab,
     page.set_viewport_size({"width": 1400, "height": 900})
 
     # Fill mse_loss by typing into its cell, run it and its test: the test passes.
-    definition = code_cell(page, "def mse_loss")
-    definition.locator(".cm-content").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(MSE_LOSS)
-    page.keyboard.press("Shift+Enter")                       # runs the definition, moves to its test
-    page.keyboard.press("Shift+Enter")                       # runs the test
-    wait_until_idle(page)
+    type_into(page, "def mse_loss", MSE_LOSS)                # runs the definition, then its test
     test_cell = code_cell(page, "Checks mse_loss on small examples")
     assert "Error" not in outputs(test_cell), outputs(test_cell)
     test_cell.scroll_into_view_if_needed()
@@ -326,18 +337,7 @@ def portuguese(english, lesson="01_update_rule"):
 @pytest.fixture(scope="module")
 def student_lab_pt(tmp_path_factory):
     """A pt-BR student's home; the exchange holds the pt-BR lesson 01 as released."""
-    base = tmp_path_factory.mktemp("student-pt")
-    home, exchange = base / "home", base / "exchange"
-    home.mkdir()
-    for folder in ("outbound", "inbound", "feedback"):
-        (exchange / "nettrain" / folder).mkdir(parents=True)
-    for folder in [exchange, *exchange.rglob("*")]:
-        folder.chmod(0o777)
-    shutil.copytree(ROOT / "pt_BR" / "lessons" / "01_update_rule", exchange / "nettrain" / "outbound" / "01_update_rule")
-    (home / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'nettrain'\n"
-        f"c.Exchange.root = {str(exchange)!r}\n")
+    home, exchange = student_home(tmp_path_factory.mktemp("student-pt"), ROOT / "pt_BR" / "lessons" / "01_update_rule")
     lab = Lab(root_dir=home, home=home, setup="student", cwd=home)
     yield lab, home, exchange
     lab.stop()
@@ -365,13 +365,7 @@ def test_student_flow_in_portuguese(student_lab_pt, page):
     assert " ".join(stub.split()) in message, message
 
     # A typical mistake (the squared residuals summed): its test names it, in Portuguese.
-    definition = code_cell(page, "def mse_loss")
-    definition.locator(".cm-content").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(SUMMED_MSE_LOSS)
-    page.keyboard.press("Shift+Enter")
-    page.keyboard.press("Shift+Enter")
-    wait_until_idle(page)
+    type_into(page, "def mse_loss", SUMMED_MSE_LOSS)
     mistake = portuguese("the squared residuals are summed instead of averaged: divide by N (np.mean)")
     test_cell = code_cell(page, "check_close(loss, 2.0")
     text = " ".join(outputs(test_cell).split())
@@ -385,11 +379,7 @@ def test_student_flow_in_portuguese(student_lab_pt, page):
     assert " ".join(mistake.split())[:60] in " ".join(result.split()), result[:2000]
     shot(page, "03-validate-in-portuguese", folder=folder)
     dialog.locator("button:has-text('Ok')").click()
-    definition.locator(".cm-content").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(MSE_LOSS)
-    page.keyboard.press("Control+Enter")
-    wait_until_idle(page)
+    type_into(page, "def mse_loss", MSE_LOSS, keys=("Control+Enter",))
     page.keyboard.press("Escape")
     page.keyboard.press("b")
     page.keyboard.press("Enter")

@@ -38,6 +38,7 @@ from tests.course.test_browser import (
     menu,
     outputs,
     sync_api,
+    type_into,
     validate,
     wait_until_idle,
 )
@@ -209,13 +210,7 @@ def test_a_class_releases_submits_grades_and_gets_feedback_on_the_hub(hub, brows
         page.goto(f"{hub.url}/user/{user}/lab/tree/{LESSON}/{LESSON}.ipynb?reset")
         page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden)")
         wait_until_idle(page)
-        definition = code_cell(page, "def mse_loss")
-        definition.locator(".cm-content").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.insert_text(source)
-        page.keyboard.press("Shift+Enter")
-        page.keyboard.press("Shift+Enter")
-        wait_until_idle(page)
+        type_into(page, "def mse_loss", source)
         test_output = outputs(code_cell(page, "Checks mse_loss on small examples"))
         if message is None:
             assert "Error" not in test_output, test_output

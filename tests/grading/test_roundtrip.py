@@ -92,8 +92,14 @@ def graded(request, tmp_path_factory):
         submissions[student] = fill_notebook(student_notebook, {**solution, **sources})
 
     ids = {student: student for student in submissions}
+    return lesson, course, grade_submissions(course, lesson, submissions), ids
+
+
+def grade_submissions(course, lesson, submissions):
+    """Put {student: notebook} into submitted/, grade them all with nettrain-grade, and return
+    {student: cell_results}."""
     for student, notebook in submissions.items():
-        folder = course / "submitted" / ids[student] / lesson
+        folder = course / "submitted" / student / lesson
         folder.mkdir(parents=True)
         nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
     # The sandbox is tested in test_grading_tool.py; here it is used when the machine has it.
@@ -102,8 +108,7 @@ def graded(request, tmp_path_factory):
                              str(WORKERS), *sandbox], cwd=course, env=nbgrader_env(course),
                             capture_output=True, text=True, timeout=1800)
     assert graded.returncode == 0, f"nettrain-grade failed:\n{graded.stdout}\n{graded.stderr}"
-    results = {student: cell_results(course, lesson, ids[student]) for student in submissions}
-    return lesson, course, results, ids
+    return {student: cell_results(course, lesson, student) for student in submissions}
 
 
 def test_solution_gets_full_marks(graded):
@@ -236,16 +241,7 @@ def graded_in_portuguese(graded, tmp_path_factory):
     notebooks = {"solution": fill_notebook(release, solution), "blank": fill_notebook(release, {}),
                  "wrong-0": fill_notebook(release, {**solution, **students["wrong-0"]}),
                  "correct-0": fill_notebook(release, {**solution, **students["correct-0"]})}
-    for student, notebook in notebooks.items():
-        folder = course / "submitted" / student / lesson
-        folder.mkdir(parents=True)
-        nbformat.write(notebook, str(folder / f"{lesson}.ipynb"))
-    sandbox = [] if shutil.which("bwrap") else ["--unsandboxed"]
-    graded = subprocess.run([sys.executable, "-m", "nettrain_grading.cli", "grade", lesson, "--workers",
-                             str(WORKERS), *sandbox], cwd=course, env=nbgrader_env(course),
-                            capture_output=True, text=True, timeout=1800)
-    assert graded.returncode == 0, f"nettrain-grade failed:\n{graded.stdout}\n{graded.stderr}"
-    return lesson, english, {student: cell_results(course, lesson, student) for student in notebooks}, course
+    return lesson, english, grade_submissions(course, lesson, notebooks), course
 
 
 def test_the_portuguese_edition_gives_the_same_marks(graded_in_portuguese):

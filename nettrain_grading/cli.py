@@ -364,24 +364,25 @@ def command_validate(args):
         crashed = failed_course_cells(job, runs[spec.lesson]["notebook"])
         grader.merge(notebook, job, runs[spec.lesson], spec, result)
         passed = [grade_id for grade_id, (score, points) in result.scores.items() if score == points]
-        print(f"{path}: {len(passed)} of {len(tests)} tests pass")
+        say = grader.speaker(spec.language)          # a pt-BR notebook is answered in Portuguese
+        print(f"{path}: " + say("{passed} of {total} tests pass", passed=len(passed), total=len(tests)))
         for grade_id in tests:
             if grade_id in passed:
-                print(f"  PASS {grade_id}")
+                print("  " + say("PASS"), grade_id)
                 continue
-            print(f"  FAIL {grade_id}")
+            print("  " + say("FAIL"), grade_id)
             for line in result.messages.get(grade_id, "").split("\n"):
                 print(f"      {line}")
         all_passed = all_passed and len(passed) == len(tests)
         for label, message in crashed[:3]:
-            print(f"  ERROR in {label} (a course cell, not a test): {message}")
+            print("  " + say("ERROR in {label} (a course cell, not a test): {message}", label=label, message=message))
         if len(crashed) > 3:
-            print(f"  ... and {len(crashed) - 3} more course cells failed")
+            print("  " + say("... and {more} more course cells failed", more=len(crashed) - 3))
         all_passed = all_passed and not crashed
         empty = empty_answers(notebook)
         for grade_id in empty:
-            print(f"  EMPTY {grade_id}: the written answer is still empty; write it in the cell that says "
-                  "YOUR ANSWER HERE")
+            print("  " + say("EMPTY {grade_id}: the written answer is still empty; write it in the cell that says "
+                             "YOUR ANSWER HERE", grade_id=grade_id))
         all_passed = all_passed and not empty
     return 0 if all_passed else 1
 

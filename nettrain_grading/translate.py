@@ -59,6 +59,7 @@ _SHOWN = re.compile(r"(\b(print|set_xlabel|set_ylabel|set_title|suptitle|text|an
                     r"\b(xlabel|ylabel|title)\s*=)\s*$")
 _NUMBER = re.compile(r"(?<![\w.{])\d+(?:[.,]\d+)*(?![\w])")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_MATH_WORDS = re.compile(r"\\text\{[^{}]*[A-Za-z]{3,}")          # words in a formula: $\text{in code:}$
 # Literals that are arguments to code, not text a person reads: matplotlib's positions and
 # coordinate systems, and any value of these keyword arguments.
 _CODE_VALUE = re.compile(r"^(outside )?(upper|lower|center|best)?( ?(left|right|center))?$|"
@@ -118,7 +119,7 @@ def markdown_blocks(source):
     for text, candidate in parts:
         body = text.rstrip("\n")
         tail = text[len(body):]
-        if candidate and _has_words(_strip_markup(body)):
+        if candidate and (_has_words(_strip_markup(body)) or _MATH_WORDS.search(body)):
             out.append((body, True))
             if tail:
                 out.append((tail, False))
@@ -213,8 +214,8 @@ def code_pieces(source, cell, index):
         if _CODE_VALUE.match(text) or _CODE_KEYWORD.search(before):
             continue
         after = source[members[-1][1]:]
-        shown = _SHOWN.search(before) or (formatted and text != plain) or _CHOICE.search(before) or (
-            _CHOICE_NEXT.match(after))
+        shown = (_SHOWN.search(before) or _enclosing_call(before) == "print" or (formatted and text != plain)
+                 or _CHOICE.search(before) or _CHOICE_NEXT.match(after))
         words = _ANY_WORD.findall(plain)
         # Between the fields of an f-string, short words count too: "({low} to {high})", "({k} of {n})".
         linking = formatted and " " in re.sub(r"\{[^{}]*\}", "", text).strip() and re.search(r"[A-Za-z]{2}", plain)
@@ -225,6 +226,27 @@ def code_pieces(source, cell, index):
             if "f" in prefix.lower():
                 pieces += [Piece(inner, "code", cell, index) for inner, _ in field_literals(contents)]
     return pieces
+
+
+def _enclosing_call(before):
+    """The name of the call whose parentheses hold the code that ends with `before` (print for
+    `print("a:", x, " sum ="`), or "" at the top level; strings in `before` are skipped."""
+    depth, i = 0, len(before) - 1
+    while i >= 0:
+        char = before[i]
+        if char in "\"'":                            # skip back over a string literal
+            i = before.rfind(char, 0, i)
+        elif char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                name = re.search(r"([A-Za-z_][\w.]*)\s*$", before[:i]) if char == "(" else None
+                return name.group(1).split(".")[-1] if name else ""
+            depth -= 1
+        elif char == "\n" and depth == 0 and not before[:i].rstrip().endswith((",", "(", "\\")):
+            return ""
+        i -= 1
+    return ""
 
 
 def field_literals(contents):

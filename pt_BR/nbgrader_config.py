@@ -13,3 +13,9 @@ c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 here = os.path.dirname(os.path.abspath(__file__))
 load_subconfig(os.path.join(here, "..", "nbgrader_config.py"))  # noqa: F821 -- provided by traitlets
 c.CourseDirectory.root = here
+
+# The feedback page's own words (nbgrader's "Score:", "Test cell", ...) in Portuguese too: nbgrader's
+# feedback template with them translated, written to pt_BR/.templates/ (not kept in git).
+from nettrain_grading.feedback import use_template  # noqa: E402 -- after the configuration it extends
+
+use_template(c, "pt_BR", os.path.join(here, ".templates"))

@@ -180,7 +180,7 @@ def validate(page):
 
 def code_cell(page, text):
     """The code cell whose source contains `text`."""
-    return page.locator(f".jp-CodeCell:has(.cm-content:has-text({json.dumps(text)}))").first
+    return page.locator(f".jp-CodeCell:has(.cm-content:has-text({json.dumps(text, ensure_ascii=False)}))").first
 
 
 def outputs(cell):
@@ -355,7 +355,7 @@ def test_student_flow_in_portuguese(student_lab_pt, page):
     # The lesson is in Portuguese; Run All stops at the first stub, with the library's message in Portuguese.
     open_notebook(page, lab, "01_update_rule/01_update_rule.ipynb")
     title = portuguese("# Lesson 01 — The update rule: how the weights are updated").lstrip("# ")
-    page.locator(f".jp-MarkdownCell h1:has-text({json.dumps(title[:30])})").first.wait_for()
+    page.locator(f".jp-MarkdownCell h1:has-text({json.dumps(title[:30], ensure_ascii=False)})").first.wait_for()
     shot(page, "01-lesson-in-portuguese", folder=folder)
     run_all(page)
     failing = page.locator(".jp-CodeCell:has(.jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'])")

@@ -73,6 +73,9 @@ def make_course(tmp_path, edition=""):
     course = Path(tmp_path) / "course"
     course.mkdir()
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    if edition:                 # its nbgrader_config.py extends the root's, which it finds in ../
+        shutil.copy(ROOT / "nbgrader_config.py", course.parent / "nbgrader_config.py")
+        shutil.copy(ROOT / edition / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / edition / "solutions", course / "solutions",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return course

@@ -63,10 +63,11 @@ def use_template(config, language, folder):
     (rewritten each time, so it follows the installed nbgrader and the catalogue)."""
     import nbgrader
 
-    target = Path(folder) / f"feedback_{language}"
+    # Named "feedback", like nbgrader's, and found first: nbgrader's API (the formgrader's button,
+    # nettrain-grade) always asks for the template "feedback" by name.
+    target = Path(folder) / "feedback"
     target.mkdir(parents=True, exist_ok=True)
     (target / "conf.json").write_text(json.dumps({"base_template": "classic", "mimetypes": {"text/html": True}}))
     (target / "index.html.j2").write_text(translated_template(language), encoding="utf-8")
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
-    config.HTMLExporter.template_name = target.name
     config.HTMLExporter.extra_template_basedirs = [str(Path(folder)), str(nbgrader_templates)]

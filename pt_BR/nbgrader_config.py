@@ -11,7 +11,24 @@ import os
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
 here = os.path.dirname(os.path.abspath(__file__))
-load_subconfig(os.path.join(here, "..", "nbgrader_config.py"))  # noqa: F821 -- provided by traitlets
+
+
+def english_config():
+    """The English course's nbgrader_config.py: in the folder above this one (the repository), or,
+    for a copy of this folder elsewhere (a JupyterHub grader's course folder), in the checkout the
+    course is installed from. Never silently without it: it holds the feedback's hidden-test filter."""
+    import nettrain_grading
+
+    for folder in (os.path.join(here, ".."), os.path.join(os.path.dirname(nettrain_grading.__file__), "..")):
+        path = os.path.abspath(os.path.join(folder, "nbgrader_config.py"))
+        if os.path.isfile(path) and path != os.path.abspath(__file__):
+            return path
+    raise SystemExit(f"{__file__} extends the English course's nbgrader_config.py, found neither in {here}/.. "
+                     "nor in the nettrain checkout: copy the repository's nbgrader_config.py into the folder "
+                     "above this one")
+
+
+load_subconfig(english_config())  # noqa: F821 -- provided by traitlets
 c.CourseDirectory.root = here
 
 # The feedback page's own words (nbgrader's "Score:", "Test cell", ...) in Portuguese too: nbgrader's

@@ -225,3 +225,22 @@ def test_the_tools_refuse_an_unknown_language():
         chosen = subprocess.run([make, "--no-print-directory", "-n", "lab", f"LANG={code}"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)
         assert f"--ServerApp.root_dir={ROOT}/pt_BR/lessons" in chosen.stdout, chosen.stdout + chosen.stderr
+
+
+@pytest.mark.parametrize("where", ["in the repository", "copied elsewhere"])
+def test_the_portuguese_course_folder_has_the_english_configuration(where, tmp_path):
+    """pt_BR/nbgrader_config.py extends the root's (the feedback's hidden-test filter among it), also in
+    a copy of the folder elsewhere (a JupyterHub grader's course folder), and adds the pt-BR feedback page."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    folder = EDITION
+    if where == "copied elsewhere":
+        folder = tmp_path / "course"
+        folder.mkdir()
+        shutil.copy(EDITION / "nbgrader_config.py", folder)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+    assert config.CourseDirectory.root == str(folder)
+    assert "nettrain_grading.feedback.ShortTestTracebacks" in config.GenerateFeedback.preprocessors
+    assert config.HTMLExporter.extra_template_basedirs[0] == str(folder / ".templates")   # before nbgrader's
+    template = (folder / ".templates" / "feedback" / "index.html.j2").read_text(encoding="utf-8")
+    assert i18n.catalogue("pt_BR").gettext("Test cell") in template and ">Test cell<" not in template

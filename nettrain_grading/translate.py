@@ -194,11 +194,22 @@ def _split_literal(literal):
     return prefix, quote, literal[len(prefix) + len(quote):len(literal) - len(quote)]
 
 
-def code_pieces(source, cell, index):
-    atoms = string_atoms(source)
+def _runs(source):
+    """The literals of a cell grouped as Python joins them ("a " "b"), but never a raw literal with a
+    plain one: a translation spread over both would move its backslashes from one kind to the other."""
+    runs = []
+    for start, end, run in string_atoms(source):
+        raw = "r" in _split_literal(source[start:end])[0].lower()
+        if runs and runs[-1][0] == (run, raw):
+            runs[-1][1].append((start, end, run))
+        else:
+            runs.append(((run, raw), [(start, end, run)]))
+    return [members for _, members in runs]
+
+
+def code_pieces(source, cell, index, keys=frozenset()):
     pieces = []
-    for run in sorted({atom[2] for atom in atoms}):
-        members = [atom for atom in atoms if atom[2] == run]
+    for members in _runs(source):
         parts = [_split_literal(source[start:end]) for start, end, _ in members]
         if any("b" in prefix.lower() for prefix, _, _ in parts):
             continue
@@ -217,6 +228,9 @@ def code_pieces(source, cell, index):
         shown = (_SHOWN.search(before) or _enclosing_call(before) == "print" or (formatted and text != plain)
                  or _CHOICE.search(before) or _CHOICE_NEXT.match(after))
         words = _ANY_WORD.findall(plain)
+        chosen = _CHOICE.search(before) or _CHOICE_NEXT.match(after)
+        if chosen and len(words) < 2 and text in keys:
+            continue                                 # "converged" if ... : compared with "converged" elsewhere
         # Between the fields of an f-string, short words count too: "({low} to {high})", "({k} of {n})".
         linking = formatted and " " in re.sub(r"\{[^{}]*\}", "", text).strip() and re.search(r"[A-Za-z]{2}", plain)
         if (_WORD.search(plain) or linking) and (len(words) >= 2 or shown):
@@ -224,8 +238,23 @@ def code_pieces(source, cell, index):
             pieces.append(Piece(text, "code", cell, index, spans))
         for prefix, _, contents in parts:
             if "f" in prefix.lower():
-                pieces += [Piece(inner, "code", cell, index) for inner, _ in field_literals(contents)]
+                pieces += [Piece(inner, "code", cell, index) for inner, _ in field_literals(contents, keys)]
     return pieces
+
+
+def _keys(notebook):
+    """The contents of every plain string literal the code uses as code somewhere (a key, a compared
+    value: a literal that is no piece of text): a one-word choice equal to one of them stays English."""
+    keys = set()
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        text_spans = {span[:2] for piece in code_pieces(cell.source, "", index) for span in piece.spans}
+        for start, end, _ in string_atoms(cell.source):
+            prefix, _, contents = _split_literal(cell.source[start:end])
+            if "f" not in prefix.lower() and (start, end) not in text_spans:
+                keys.add(contents)
+    return frozenset(keys)
 
 
 def _enclosing_call(before):
@@ -249,18 +278,21 @@ def _enclosing_call(before):
     return ""
 
 
-def field_literals(contents):
+def field_literals(contents, keys=frozenset()):
     """[(text, quote)] of the string literals inside the {fields} of an f-string's contents that are
-    shown: a table header ({'batch size':>10s}), a choice ({'yes' if ok else 'no'}), a separator
-    (' and '.join(...)), or two words or more. Keys such as {history['val_loss']} are left alone."""
+    shown: a table header ({'batch size':>10s}), a choice ({'yes' if ok else 'no'}, unless the word is
+    also one of `keys`, literals the code uses elsewhere), a separator (' and '.join(...)), or two
+    words or more. Keys such as {history['val_loss']} are left alone."""
     found = []
     for span in _field_spans(contents):
         for match in _INNER_LITERAL.finditer(span):
             text, rest, before = match.group(2), span[match.end():], span[:match.start()]
             words = _ANY_WORD.findall(text)
-            if not _WORD.search(text):
+            header = re.match(r"\s*:", rest)
+            if not (_WORD.search(text) or (header and words)):
                 continue
-            if len(words) >= 2 or re.match(r"\s*(:|\.join\b|if\b)", rest) or re.search(r"\belse\s*$", before):
+            choice = re.match(r"\s*if\b", rest) or re.search(r"\belse\s*$", before)
+            if len(words) >= 2 or header or re.match(r"\s*\.join\b", rest) or (choice and text not in keys):
                 found.append((text, match.group(1)))
     return found
 
@@ -284,13 +316,13 @@ def _field_spans(contents):
 
 
 def pieces_of(notebook):
-    pieces = []
+    pieces, keys = [], _keys(notebook)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
             pieces += [Piece(text, "markdown", cell.get("id", str(index)), index)
                        for text, translatable in markdown_blocks(cell.source) if translatable]
         elif cell.cell_type == "code":
-            pieces += code_pieces(cell.source, cell.get("id", str(index)), index)
+            pieces += code_pieces(cell.source, cell.get("id", str(index)), index, keys)
     return pieces
 
 
@@ -316,6 +348,14 @@ def fields(text):
     return sorted(found)
 
 
+_PERCENT = re.compile(r"%(?:\(\w+\))?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGrsac]")
+
+
+def _fields_in_order(text):
+    found = fields(text)
+    return sorted(found, key=lambda field, text=text: text.index(field))
+
+
 def numbers(text):
     return set(_NUMBER.findall(re.sub(r"\{[^{}]*\}", " ", text)))
 
@@ -326,6 +366,12 @@ def problems_of(english, translation, kind):
     if kind == "code" and fields(english) != fields(translation):
         problems.append(f"the fields in braces must stay as in English: {fields(english)}, "
                         f"the translation has {fields(translation)}")
+    elif kind == "code" and any(re.match(r"\{\d*[:!}]", field) for field in fields(english)) and (
+            _fields_in_order(english) != _fields_in_order(translation)):
+        problems.append("fields without a name ({} or {0:.3f}) are filled in order: keep them in the English order "
+                        f"{_fields_in_order(english)}")
+    if kind == "code" and _PERCENT.findall(english) != _PERCENT.findall(translation):
+        problems.append(f"the % placeholders must stay as in English, in order: {_PERCENT.findall(english)}")
     missing = sorted(numbers(english) - numbers(translation))
     if missing:
         problems.append(f"numbers of the English text are missing (keep them as digits, written as in "
@@ -483,7 +529,10 @@ def check_library(language, root=ROOT):
         elif not all(strings):
             problems.append(f"{where}: {short} is not translated")
         else:
-            problems += [f"{where}: {short}: {problem}" for problem in problems_of(key, strings[0], "code")]
+            english = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+            for index, string in enumerate(strings):          # every plural form against its English
+                problems += [f"{where}: {short}: {problem}" for problem in
+                             problems_of(english[min(index, len(english) - 1)], string, "code")]
     unused = [message.id for message in catalog if message.id and message.id not in fresh]
     if unused:
         problems.append(f"{where}: {len(unused)} entries no longer in the library: run `make translations`")
@@ -564,13 +613,14 @@ def translated_notebook(language, lesson, root=ROOT):
     english = nbformat.read(root / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
     table = translations(language, lesson, root)
     notebook = copy.deepcopy(english)
+    keys = _keys(english)
     first_code = True
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
             cell.source = "".join(table.get(text, text) if translatable else text
                                   for text, translatable in markdown_blocks(cell.source))
         elif cell.cell_type == "code":
-            source = translate_code(cell.source, table, f"{lesson} cell {cell.get('id', index)}")
+            source = translate_code(cell.source, table, f"{lesson} cell {cell.get('id', index)}", keys)
             if first_code:
                 source = "\n".join(SETUP_LINES[language]) + "\n" + source
                 first_code = False
@@ -579,9 +629,10 @@ def translated_notebook(language, lesson, root=ROOT):
     return notebook
 
 
-def translate_code(source, table, where):
+def translate_code(source, table, where, keys=frozenset()):
     replaced = {}                                      # (start, end) of a literal -> its new text
-    for piece in code_pieces(source, "", 0):
+    pieces = code_pieces(source, "", 0, keys)
+    for piece in pieces:
         translation = table.get(piece.text)
         if translation is None or not piece.spans:
             continue
@@ -592,9 +643,17 @@ def translate_code(source, table, where):
         prefix, quote, contents = _split_literal(literal)
         if "f" not in prefix.lower():
             continue
-        for text, inner_quote in field_literals(contents):
+        for text, inner_quote in field_literals(contents, keys):
             if table.get(text) is not None:
-                new = table[text].replace("\\", "\\\\").replace(inner_quote, "\\" + inner_quote)
+                new = table[text]
+                nested_f = re.search("[fF]" + re.escape(f"{inner_quote}{text}{inner_quote}"), contents)
+                if re.search(r"[\\'\"\n]" if nested_f else r"[\\'\"\n{}]", new):
+                    # Inside a field, before Python 3.12, a string may hold neither a backslash nor
+                    # the f-string's quotes: refused everywhere, so that no Python builds what another
+                    # cannot run.
+                    raise TranslationError(f"{where}: the translation of {_short(text)} is inside a {{field}} of "
+                                           f"an f-string: it may not hold quotes, backslashes, line breaks or "
+                                           f"(but for its own fields) braces")
                 contents = contents.replace(f"{inner_quote}{text}{inner_quote}", f"{inner_quote}{new}{inner_quote}")
         replaced[(start, end)] = f"{prefix}{quote}{contents}{quote}"
     out, position = [], 0
@@ -626,7 +685,9 @@ def _literals(piece, translation, where):
             chunk = re.sub(r"(?<!\\)" + re.escape(quote), "\\" + quote, chunk).replace("\n", "\\n")
         literal = f"{prefix}{quote}{chunk}{quote}"
         try:
-            compile(literal, "<translation>", "eval")
+            parsed = ast.parse(literal, mode="eval").body
+            if not isinstance(parsed, (ast.Constant, ast.JoinedStr)):
+                raise SyntaxError("not one literal")        # a translation that closes its quotes and adds code
         except SyntaxError:
             raise TranslationError(f"{where}: the translation of {_short(piece.text)} does not make a valid "
                                    f"Python string: {literal[:80]!r}") from None

@@ -28,15 +28,15 @@ def load_digits():
     raw = data_file.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != DIGITS_SHA256:
-        raise OSError(
-            f"the bundled digits file {data_file} is damaged or altered: its SHA-256 is {digest}, "
-            f"expected {DIGITS_SHA256}. Reinstall the course (git checkout nettrain_lib/data)."
-        )
+        raise OSError(tr(
+            "the bundled digits file {data_file} is damaged or altered: its SHA-256 is {digest}, expected "
+            "{expected}. Reinstall the course (git checkout nettrain_lib/data).", data_file=data_file, digest=digest,
+            expected=DIGITS_SHA256))
     with data_file.open("rb") as handle, np.load(handle) as archive:
         images, labels = archive["images"], archive["labels"]
     if images.shape != (N_DIGITS, N_PIXELS) or labels.shape != (N_DIGITS,):
-        raise OSError(f"the bundled digits have shapes {images.shape} and {labels.shape}; "
-                      "expected (1797, 64) and (1797,)")
+        raise OSError(tr("the bundled digits have shapes {images} and {labels}; expected (1797, 64) and (1797,)",
+                         images=images.shape, labels=labels.shape))
     return images.astype(np.float64), labels.astype(np.int64)
 
 

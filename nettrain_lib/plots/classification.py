@@ -141,8 +141,9 @@ def plot_digit_grid(X, labels, *, n_columns=10, n_rows=2, predicted=None, fig=No
     count = min(len(X), n_columns * n_rows)
     if len(labels) < count or (predicted is not None and len(predicted) < count):
         raise ValueError(
-            f"labels (and predicted) must cover the {count} digits shown; received {len(labels)} labels"
-            + ("" if predicted is None else f" and {len(predicted)} predictions")
+            tr("labels (and predicted) must cover the {count} digits shown; received {labels} labels", count=count,
+               labels=len(labels))
+            + ("" if predicted is None else tr(" and {predicted} predictions", predicted=len(predicted)))
         )
     vmax = 16.0 if X.max() > 1.0 else 1.0          # pixel counts 0..16, or pixels scaled to [0, 1]
     if fig is None:

@@ -244,3 +244,46 @@ def test_the_portuguese_course_folder_has_the_english_configuration(where, tmp_p
     assert config.HTMLExporter.extra_template_basedirs[0] == str(folder / ".templates")   # before nbgrader's
     template = (folder / ".templates" / "feedback" / "index.html.j2").read_text(encoding="utf-8")
     assert i18n.catalogue("pt_BR").gettext("Test cell") in template and ">Test cell<" not in template
+
+
+def tiny_course(root, cells, translations):
+    """A scratch course with one lesson of code cells `cells`, its catalogue translated from
+    `translations` ({English: Portuguese}); returns the lesson's translated code cells."""
+    folder = root / "solutions" / "x"
+    folder.mkdir(parents=True)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in ["import numpy"] + cells])
+    nbformat.write(notebook, folder / "x.ipynb")
+    translate.update(LANGUAGE, root, only=["x"])
+    catalog = translate.read_catalogue(translate.catalogue_path(LANGUAGE, "x", root), LANGUAGE)
+    for english, portuguese in translations.items():
+        assert english in catalog, f"{english!r} is not extracted; the catalogue has {[m.id for m in catalog]}"
+        catalog[english].string = portuguese
+    translate.write_catalogue(catalog, translate.catalogue_path(LANGUAGE, "x", root))
+    return catalog
+
+
+def test_a_word_the_code_compares_is_not_translated_apart_from_its_comparison(tmp_path):
+    """A word chosen by a condition is text to translate, unless the code also uses that word as a
+    literal elsewhere (a key, a comparison): then both must stay English."""
+    catalog = tiny_course(tmp_path, [
+        'status = "converged" if loss < 0.6 else "diverged"\nif status == "converged":\n    print("the run converged")',
+        'verdict = "converges" if lr < 1 else "diverges"\nprint(f"lr = {lr}: {verdict}")'], {"converges": "converge"})
+    assert "converged" not in catalog and "converges" in catalog and "diverges" in catalog
+
+
+def test_translations_that_would_change_the_code_are_refused(tmp_path):
+    tiny_course(tmp_path, [
+        'def step(lr):\n    """Return the new rate after one step."""\n    return lr',
+        'print("epoch {} ends with loss {:.3f}".format(1, 0.25))',
+        'print(f"verdict: {\'too large\' if big else \'fine\'}")',
+        'title = (r"the step size $\\alpha$ " "is too large\\n")'],
+        {"Return the new rate after one step.": 'Retorna a taxa.""" if (lr := lr * 10) else """',
+         "epoch {} ends with loss {:.3f}": "a perda {:.3f} encerra a época {}",
+         "too large": '"grande" demais'})
+    problems = "\n".join(translate.check(LANGUAGE, tmp_path, built=False))
+    assert "fields without a name ({} or {0:.3f}) are filled in order" in problems, problems
+    with pytest.raises(translate.TranslationError) as refused:
+        translate.translated_notebook(LANGUAGE, "x", tmp_path)
+    assert "does not make a valid Python string" in str(refused.value) or "inside a {field}" in str(refused.value)
+    catalog = translate.read_catalogue(translate.catalogue_path(LANGUAGE, "x", tmp_path), LANGUAGE)
+    assert "the step size $\\alpha$ " in catalog and "is too large\\n" in catalog     # raw and plain: apart

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from nettrain_lib.i18n import translator
+
 from . import collect, gradebook, grader, phases, report, sandbox
 from .course import LessonSpec, edition_of, graded_names, load_config, released_lessons, resolve_lessons
 from .state import LessonResult, add_flag, fingerprint, load_states, retried, save_state
@@ -364,7 +366,7 @@ def command_validate(args):
         crashed = failed_course_cells(job, runs[spec.lesson]["notebook"])
         grader.merge(notebook, job, runs[spec.lesson], spec, result)
         passed = [grade_id for grade_id, (score, points) in result.scores.items() if score == points]
-        say = grader.speaker(spec.language)          # a pt-BR notebook is answered in Portuguese
+        say = translator(spec.language)          # a pt-BR notebook is answered in Portuguese
         print(f"{path}: " + say("{passed} of {total} tests pass", passed=len(passed), total=len(tests)))
         for grade_id in tests:
             if grade_id in passed:

@@ -12,7 +12,7 @@ import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
-from nettrain_lib.i18n import catalogue
+from nettrain_lib.i18n import translator
 
 from . import phases
 from .course import function_of
@@ -79,16 +79,6 @@ def bounded(record):
     return record
 
 
-def speaker(language):
-    """tr() for the grader's own words in a student's feedback, in the lesson's language."""
-    translations = catalogue(language)
-
-    def say(message, /, **fields):
-        text = translations.gettext(message) if message else message
-        return text.format(**fields) if fields else text
-    return say
-
-
 def message_of(record):
     if record.get("status") == "ok":
         return ""
@@ -113,7 +103,7 @@ def merge(notebook, job, runs, spec, result):
 
     A test scores its points only if it passed in the notebook run AND in the clean re-check; a
     disagreement is flagged for the instructor with both messages."""
-    say = speaker(spec.language)
+    say = translator(spec.language)         # the grader's own words in the lesson's language
     notebook_records = [bounded(record) for record in runs["notebook"]]
     clean_records = [bounded(record) for record in runs["clean"]]
     tests = [entry for entry in job["clean"]["sequence"] if entry["kind"] == "test"]

@@ -13,7 +13,6 @@ A test scores only if it passed in both. A cell or test that hangs or kills its 
 as such, and the run starts again in a new child that replays the cells before it and skips it.
 Both runs together have at most `lesson_seconds` per lesson of wall-clock time.
 """
-import contextlib
 import os
 import time
 
@@ -173,17 +172,6 @@ def passed_tests(lesson, notebook_records):
                   if cell["test"] and isinstance(record, dict) and record.get("status") == "ok")
 
 
-@contextlib.contextmanager
-def language(code):
-    """nettrain_lib's messages (the checks the test cells call) in `code` for a while."""
-    before = i18n.get_language()
-    i18n.set_language(code)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
-
 def run_phases(scratch, lessons, limits, unsandboxed, library):
     """Both runs of every lesson of one student: ({lesson: {"notebook", "clean", "seconds"}}, None),
     or ({}, reason) when they could not run. The re-check runs in new sandboxes, with `library`."""
@@ -204,7 +192,7 @@ def run_phases(scratch, lessons, limits, unsandboxed, library):
                 begun = time.monotonic()
                 entry = runs[lesson["lesson"]]
                 # The test cells run in this process: their messages in the lesson's language.
-                with language(lesson.get("language", "en")):
+                with i18n.using(lesson.get("language", "en")):
                     step(sandboxes, lesson, entry)
                 entry["seconds"] = round(entry["seconds"] + time.monotonic() - begun, 3)
         except PhaseOver:

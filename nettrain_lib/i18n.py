@@ -13,6 +13,7 @@ variable `_`) and fills its fields by name:
 
     raise ValueError(tr("lr must be positive; it is {lr}", lr=lr))
 """
+import contextlib
 import gettext
 import io
 import os
@@ -75,10 +76,34 @@ def get_language():
     return _state["language"]
 
 
+def _translated(translations, message, fields):
+    text = translations.gettext(message) if message else message   # "" is the catalogue's header
+    return text.format(**fields) if fields else text
+
+
 def tr(message, /, **fields):
     """`message` in the current language (English when it has no translation), its {fields} filled."""
-    text = _state["translations"].gettext(message) if message else message   # "" is the catalogue's header
-    return text.format(**fields) if fields else text
+    return _translated(_state["translations"], message, fields)
+
+
+def translator(language):
+    """tr() for one language, whatever the current one is (the grader's words in a lesson's feedback)."""
+    translations = catalogue(language)
+
+    def say(message, /, **fields):
+        return _translated(translations, message, fields)
+    return say
+
+
+@contextlib.contextmanager
+def using(language):
+    """Messages in `language` for a while (nettrain-grade, around a lesson's test cells)."""
+    before = get_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def N_(message):

@@ -224,11 +224,10 @@ def code_pieces(source, cell, index, keys=frozenset()):
         before = source[:members[0][0]]
         if _CODE_VALUE.match(text) or _CODE_KEYWORD.search(before):
             continue
-        after = source[members[-1][1]:]
+        chosen = _CHOICE.search(before) or _CHOICE_NEXT.match(source[members[-1][1]:])
         shown = (_SHOWN.search(before) or _enclosing_call(before) == "print" or (formatted and text != plain)
-                 or _CHOICE.search(before) or _CHOICE_NEXT.match(after))
+                 or chosen)
         words = _ANY_WORD.findall(plain)
-        chosen = _CHOICE.search(before) or _CHOICE_NEXT.match(after)
         if chosen and len(words) < 2 and text in keys:
             continue                                 # "converged" if ... : compared with "converged" elsewhere
         # Between the fields of an f-string, short words count too: "({low} to {high})", "({k} of {n})".
@@ -330,30 +329,14 @@ def pieces_of(notebook):
 
 def fields(text):
     """The {fields} of a format string or f-string, as a sorted list ({{ and }} are not fields)."""
-    found, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        two = text[i:i + 2]
-        if depth == 0 and two in ("{{", "}}"):
-            i += 2
-            continue
-        if text[i] == "{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif text[i] == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                found.append(text[start:i + 1])
-        i += 1
-    return sorted(found)
+    return sorted(_fields_in_order(text))
 
 
 _PERCENT = re.compile(r"%(?:\(\w+\))?[-#0+]*\d*(?:\.\d+)?[diouxXeEfFgGrsac]")
 
 
 def _fields_in_order(text):
-    found = fields(text)
-    return sorted(found, key=lambda field, text=text: text.index(field))
+    return ["{" + span + "}" for span in _field_spans(text)]
 
 
 def numbers(text):
@@ -443,24 +426,28 @@ def write_catalogue(catalog, path):
 
 def update(language, root=ROOT, only=None):
     """Bring every lesson catalogue of `language` (or those of the lessons `only`) in line with the
-    English notebooks."""
-    from babel.messages.catalog import Catalog
-
+    English notebooks; the paths of those that changed."""
     changed = []
     for lesson in only or lessons(root):
         path = catalogue_path(language, lesson, root)
-        fresh = template(lesson, root)
-        if path.is_file():
-            catalog = read_catalogue(path, language)
-        else:
-            catalog = Catalog(locale=language, project=fresh.project, creation_date=FIXED_DATE,
-                              revision_date=FIXED_DATE, fuzzy=False, charset="utf-8")
-        _revive(catalog, fresh)
-        catalog.update(fresh, update_creation_date=False)
-        catalog.revision_date = FIXED_DATE
-        if write_catalogue(catalog, path):
+        if _merge(template(lesson, root), path, language):
             changed.append(path)
     return changed
+
+
+def _merge(fresh, path, language):
+    """Bring the catalogue at `path` in line with the template `fresh`; True when the file changed."""
+    from babel.messages.catalog import Catalog
+
+    if path.is_file():
+        catalog = read_catalogue(path, language)
+    else:
+        catalog = Catalog(locale=language, project=fresh.project, creation_date=FIXED_DATE,
+                          revision_date=FIXED_DATE, fuzzy=False, charset="utf-8")
+    _revive(catalog, fresh)
+    catalog.update(fresh, update_creation_date=False)
+    catalog.revision_date = FIXED_DATE
+    return write_catalogue(catalog, path)
 
 
 def library_template(root=ROOT):
@@ -482,19 +469,8 @@ def library_template(root=ROOT):
 
 
 def update_library(language, root=ROOT):
-    from babel.messages.catalog import Catalog
-
     path = root / LIBRARY_CATALOGUE.format(language=language)
-    fresh = library_template(root)
-    if path.is_file():
-        catalog = read_catalogue(path, language)
-    else:
-        catalog = Catalog(locale=language, project="nettrain", creation_date=FIXED_DATE, revision_date=FIXED_DATE,
-                          fuzzy=False, charset="utf-8")
-    _revive(catalog, fresh)
-    catalog.update(fresh, update_creation_date=False)
-    catalog.revision_date = FIXED_DATE
-    return [path] if write_catalogue(catalog, path) else []
+    return [path] if _merge(library_template(root), path, language) else []
 
 
 def _revive(catalog, fresh):
@@ -512,30 +488,38 @@ def check_library(language, root=ROOT):
     where = path.relative_to(root)
     if not path.is_file():
         return [f"{where}: missing. Run `make translations` and translate it."]
-    catalog, fresh, problems = read_catalogue(path, language), library_template(root), []
+    return _entry_problems(where, library_template(root), read_catalogue(path, language), "the library")
+
+
+def _entry_problems(where, fresh, catalog, source):
+    """Each English text of the template `fresh` that `catalog` lacks, has stale (fuzzy), leaves
+    untranslated or translates wrongly (problems_of, every plural form against its English), and the
+    entries `source` (the lesson, the library) no longer has."""
+    problems = []
     for message in fresh:
         if not message.id:
             continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
-        short = _short(key)
+        english = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        short = _short(english[0])
         if message.id not in catalog:
-            problems.append(f"{where}: no entry for {short}: run `make translations`, then translate it")
+            problems.append(f"{where}: no entry for the English text {short} (the English changed?): run "
+                            f"`make translations`, then translate it")
             continue
         entry = catalog[message.id]
         strings = entry.string if isinstance(entry.string, (tuple, list)) else (entry.string,)
         if entry.fuzzy:
-            problems.append(f"{where}: stale translation of {short}: the English changed; update it and "
-                            f"remove the fuzzy flag")
+            problems.append(f"{where}: stale translation of {short}: the English changed. Compare with the old "
+                            f"English (#| msgid), update the translation, remove the fuzzy flag")
         elif not all(strings):
             problems.append(f"{where}: {short} is not translated")
         else:
-            english = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
-            for index, string in enumerate(strings):          # every plural form against its English
+            for index, string in enumerate(strings):
                 problems += [f"{where}: {short}: {problem}" for problem in
-                             problems_of(english[min(index, len(english) - 1)], string, "code")]
+                             problems_of(english[min(index, len(english) - 1)], string, _kind(message))]
     unused = [message.id for message in catalog if message.id and message.id not in fresh]
     if unused:
-        problems.append(f"{where}: {len(unused)} entries no longer in the library: run `make translations`")
+        problems.append(f"{where}: {len(unused)} entries no longer in {source} (first: {_short(str(unused[0]))}): "
+                        f"run `make translations`")
     return problems
 
 
@@ -547,32 +531,10 @@ def check(language, root=ROOT, built=True):
         if not path.is_file():
             problems.append(f"{path.relative_to(root)}: missing. Run `make translations` and translate it.")
             continue
-        catalog = read_catalogue(path, language)
-        fresh = template(lesson, root)
         where = path.relative_to(root)
-        before = len(problems)
-        for message in fresh:
-            if not message.id:
-                continue
-            short = _short(message.id)
-            if message.id not in catalog:
-                problems.append(f"{where}: no entry for the English text {short} "
-                                f"(the English changed?): run `make translations`, then translate it")
-                continue
-            entry = catalog[message.id]
-            if entry.fuzzy:
-                problems.append(f"{where}: stale translation of {short}: the English changed. Compare with "
-                                f"the old English (#| msgid), update the translation, remove the fuzzy flag")
-            elif not entry.string:
-                problems.append(f"{where}: {short} is not translated")
-            else:
-                problems += [f"{where}: {short}: {problem}" for problem in
-                             problems_of(message.id, entry.string, _kind(message))]
-        unused = [message.id for message in catalog if message.id and message.id not in fresh]
-        if unused:
-            problems.append(f"{where}: {len(unused)} entries no longer in the English lesson (first: "
-                            f"{_short(unused[0])}): run `make translations`")
-        if built and len(problems) == before:              # a notebook is built from a complete catalogue
+        found = _entry_problems(where, template(lesson, root), read_catalogue(path, language), "the English lesson")
+        problems += found
+        if built and not found:                            # a notebook is built from a complete catalogue
             target = edition(language, root) / "solutions" / lesson / f"{lesson}.ipynb"
             try:
                 expected = translated_notebook(language, lesson, root)
@@ -588,7 +550,9 @@ def check(language, root=ROOT, built=True):
 
 
 def _kind(message):
-    return "code" if any("text in Python code" in comment for comment in message.auto_comments) else "markdown"
+    """How a translation is checked: "markdown" for a lesson's paragraph, "code" for the rest (code
+    strings, the library's messages: their fields must stay)."""
+    return "markdown" if any("markdown paragraph" in comment for comment in message.auto_comments) else "code"
 
 
 def _short(text):

@@ -8,7 +8,6 @@ the student and never reveals a hidden expected value.
 
 A translated edition's feedback page also has nbgrader's own words in its language (use_template).
 """
-import json
 import re
 from pathlib import Path
 
@@ -38,13 +37,17 @@ TEMPLATE_WORDS = (N_("Test cell"), N_("Coding free-response"), N_("Written respo
 NO_RESPONSE = N_("No response.")            # what nbgrader writes as the comment of an empty answer
 
 
-def translated_template(language):
-    """The text of nbgrader's feedback template with its words in `language`."""
+def _nbgrader_templates():
+    """The folder of nbgrader's own templates (its feedback template is feedback/ in it)."""
     import nbgrader
 
+    return Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
+
+
+def translated_template(language):
+    """The text of nbgrader's feedback template with its words in `language`."""
     translate = catalogue(language).gettext
-    text = (Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates" / "feedback" /
-            "index.html.j2").read_text(encoding="utf-8")
+    text = (_nbgrader_templates() / "feedback" / "index.html.j2").read_text(encoding="utf-8")
     for word in sorted(TEMPLATE_WORDS, key=len, reverse=True):       # "Task:" before "Task"
         pattern = re.compile(rf"(?<=[>(\s]){re.escape(word)}(?=[<\s)])" if word[-1] not in ":)" else
                              rf"(?<=[>(\s]){re.escape(word)}")
@@ -60,14 +63,15 @@ def translated_template(language):
 
 def use_template(config, language, folder):
     """Point nbgrader's feedback at the template translated to `language`, written under `folder`
-    (rewritten each time, so it follows the installed nbgrader and the catalogue)."""
-    import nbgrader
-
+    (made again at each load, so it follows the installed nbgrader and the catalogue; a file is
+    written only when its text changed)."""
     # Named "feedback", like nbgrader's, and found first: nbgrader's API (the formgrader's button,
     # nettrain-grade) always asks for the template "feedback" by name.
     target = Path(folder) / "feedback"
     target.mkdir(parents=True, exist_ok=True)
-    (target / "conf.json").write_text(json.dumps({"base_template": "classic", "mimetypes": {"text/html": True}}))
-    (target / "index.html.j2").write_text(translated_template(language), encoding="utf-8")
-    nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"
-    config.HTMLExporter.extra_template_basedirs = [str(Path(folder)), str(nbgrader_templates)]
+    files = {"conf.json": (_nbgrader_templates() / "feedback" / "conf.json").read_text(encoding="utf-8"),
+             "index.html.j2": translated_template(language)}
+    for name, text in files.items():
+        if not (target / name).is_file() or (target / name).read_text(encoding="utf-8") != text:
+            (target / name).write_text(text, encoding="utf-8")
+    config.HTMLExporter.extra_template_basedirs = [str(Path(folder)), str(_nbgrader_templates())]

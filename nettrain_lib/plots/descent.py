@@ -58,6 +58,7 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel=N_("updates done
                    label=label, len_checked_label=len(checked[label]), len_x_values_label=len(x_values[label]))
             )
     unit = axis_unit(unit, xlabel)
+    xlabel, ylabel = (tr(label) if label else label for label in (xlabel, ylabel))   # "" stays ""
     first = (1 if unit == "epoch" else 0) if first is None else _validate.non_negative_int(first, "first")
     if steps_per_epoch is not None:
         steps_per_epoch = _validate.positive_int(steps_per_epoch, "steps_per_epoch")
@@ -84,14 +85,13 @@ def plot_loss_curves(curves, ax=None, *, log_scale=True, xlabel=N_("updates done
         if smallest_x >= 0:
             ax.set_xlim(left=0)                        # the margin would add an empty negative half
         if xlabel:
-            xlabel = tr(xlabel)
             xlabel = xlabel[:-1] + tr("; symlog scale)") if xlabel.endswith(")") else xlabel + tr(" (symlog scale)")
     else:
         number_axis(ax, unit)
     if steps_per_epoch is not None:
         _mark_epochs(ax, steps_per_epoch, last_x)
-    ax.set_xlabel(tr(xlabel) if xlabel else xlabel)
-    ax.set_ylabel(tr(ylabel) + (tr(" (log scale)") if log_scale and ylabel else ""))   # an empty label stays empty
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (tr(" (log scale)") if log_scale and ylabel else ""))   # an empty label stays empty
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)

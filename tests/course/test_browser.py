@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.coursetools import lesson_ids
+from tests.support.coursetools import lesson_ids, portuguese_catalogues
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -325,10 +325,7 @@ SUMMED_MSE_LOSS = '''def mse_loss(X, y, w, b):
 
 def portuguese(english, lesson="01_update_rule"):
     """The pt-BR translation of `english`, from the lesson's catalogue or the library's."""
-    from nettrain_grading import translate
-
-    for path in (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR")):
-        catalog = translate.read_catalogue(path, "pt_BR")
+    for catalog in portuguese_catalogues(lesson):
         if english in catalog and catalog[english].string:
             return catalog[english].string
     raise AssertionError(f"no pt-BR translation of {english!r}")

@@ -35,6 +35,7 @@ from tests.support.coursetools import (
     make_course,
     nbgrader,
     nbgrader_env,
+    portuguese_catalogues,
     read_notebook,
     reference_sources,
 )
@@ -257,11 +258,9 @@ def portuguese_of(lesson, words):
     """What a pt-BR student may read for the English `words` of a mistake: for each catalogue entry
     of code (the lesson's, then the library's) whose English holds them, the longest piece of its
     translation between {fields}. The test cell that fires decides which one it is."""
-    from nettrain_grading import translate
-
     found = []
-    for path in (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR")):
-        for message in translate.read_catalogue(path, "pt_BR"):
+    for catalog in portuguese_catalogues(lesson):
+        for message in catalog:
             english = message.id if isinstance(message.id, str) else (message.id or [""])[0]
             in_code = not message.auto_comments or "text in Python code" in message.auto_comments[0]
             if english and in_code and flat(words) in flat(english) and message.string:

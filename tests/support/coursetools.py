@@ -126,3 +126,11 @@ def cell_results(course, lesson, student):
             if grade.cell_type == "code":
                 results[grade.name] = (grade.score, grade.max_score, errors.get(grade.name, ""))
     return results
+
+
+def portuguese_catalogues(lesson):
+    """The pt-BR catalogues a pt-BR student of `lesson` reads from: the lesson's, then the library's."""
+    from nettrain_grading import translate
+
+    return [translate.read_catalogue(path, "pt_BR") for path in
+            (translate.catalogue_path("pt_BR", lesson), ROOT / translate.LIBRARY_CATALOGUE.format(language="pt_BR"))]

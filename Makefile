@@ -116,16 +116,15 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $(TEST_STAMP)
 
-# For course authors: regenerate every student notebook in lessons/ from solutions/; then the
-# translated editions: pt_BR/solutions/ from solutions/ and pt_BR/translations/ (each notebook that
-# changed is run, for nbval), and pt_BR/lessons/ from pt_BR/solutions/.
+# For course authors: the translated editions' instructor notebooks (pt_BR/solutions/) from
+# solutions/ and pt_BR/translations/ (each notebook that changed is run, for nbval); then every
+# student notebook of each course folder, lessons/ from solutions/, with nbgrader.
 lessons: $(STAMP)
-	for dir in solutions/*/; do \
-	  $(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
-	done
 	$(BIN)/python -m nettrain_grading.translate build --execute
-	cd pt_BR && for dir in solutions/*/; do \
-	  $(CURDIR)/$(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db || exit 1; \
+	for course in . $(filter-out en,$(EDITIONS)); do \
+	  for dir in $$course/solutions/*/; do \
+	    (cd $$course && $(CURDIR)/$(BIN)/nbgrader generate_assignment "$$(basename "$$dir")" --force --no-db) || exit 1; \
+	  done; \
 	done
 
 # For translators: bring pt_BR/translations/*.po and the library's catalogue in line with the
